@@ -1,0 +1,1 @@
+"""Rule modules: each registers its rules on import (see checks.registry)."""

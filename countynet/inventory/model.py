@@ -1,0 +1,282 @@
+"""The typed inventory: what the YAML files may say, with defaults, and nothing derived.
+
+Derived facts (devices, links, addresses, radio figures) live in later pipeline steps, so
+that this module stays a faithful picture of what a person wrote.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Network
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from countynet.errors import Pos
+
+Name = Annotated[str, Field(min_length=1, max_length=63)]
+Dbm = Annotated[float, Field(ge=-150, le=60)]
+Db = Annotated[float, Field(ge=-10, le=80)]
+Metres = Annotated[float, Field(ge=0, le=10000)]
+
+
+class Node(BaseModel):
+    """Base of every inventory object: strict keys, and a source position set by the loader."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=False)
+    _pos: Pos | None = PrivateAttr(default=None)
+    _file: str = PrivateAttr(default="")
+    _path: tuple[str | int, ...] = PrivateAttr(default=())
+    _smap: Any = PrivateAttr(default=None)
+
+    @property
+    def pos(self) -> Pos | None:
+        return self._pos
+
+    def pos_of(self, *keys: str | int) -> Pos | None:
+        """Position of a key (or nested key path) of this object, for pointing findings at it."""
+        if self._smap is None:
+            return self._pos
+        return self._smap.find(self._file, (*self._path, *keys))
+
+
+class Coordinates(Node):
+    lat: float
+    lon: float
+    elevation_m: float = Field(0.0, description="ground height above sea level")
+
+
+# ---------------------------------------------------------------- network.yml
+class Pools(Node):
+    aggregates: IPv4Network = Field(description="town aggregates must be carved from this block")
+    management: IPv4Network = Field(description="out-of-band management subnets of the towns")
+
+
+class Service(Node):
+    description: str = ""
+    prefixes: list[IPv4Network] = Field(min_length=1)
+    address: IPv4Address = Field(description="the endpoint verify connects to")
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(min_length=1)
+    qos: Literal["critical", "business", "default"] = "business"
+
+
+class AgencyKind(Node):
+    description: str = ""
+    users: Annotated[int, Field(ge=1, le=100000)] = 20
+    services: list[str] = Field(default_factory=list)
+
+
+class RadioModel(Node):
+    vendor: str = ""
+    kind: Literal["sector", "station", "ptp"]
+    antenna_gain_dbi: Db
+    beamwidth_deg: Annotated[float, Field(gt=0, le=360)] = 360.0
+    max_tx_power_dbm: Dbm = 27.0
+    min_mhz: Annotated[float, Field(gt=0)] = 4900.0
+    max_mhz: Annotated[float, Field(gt=0)] = 6100.0
+    widths_mhz: list[Literal[20, 40, 80]] = Field(default_factory=lambda: [20, 40, 80])
+    streams: Annotated[int, Field(ge=1, le=4)] = 2
+    sensitivity_dbm: list[Dbm] | None = Field(
+        None, description="datasheet sensitivity at 20 MHz for MCS0.. (IEEE minimums when absent)"
+    )
+    max_range_km: Annotated[float, Field(gt=0)] = 15.0
+    max_clients: Annotated[int, Field(ge=1)] | None = None
+
+
+class SecretRef(Node):
+    """Where a secret lives: an environment variable or a key in an Ansible Vault file."""
+
+    env: str | None = None
+    vault: str | None = None
+
+
+class Management(Node):
+    admin_user: str = "netops"
+    admin_password: SecretRef | str = Field(default_factory=lambda: SecretRef(env="COUNTYNET_ADMIN_PASSWORD"))
+    ssh_public_key: str | None = None
+    ntp_servers: list[IPv4Address] = Field(default_factory=list)
+    syslog_servers: list[IPv4Address] = Field(default_factory=list)
+    dns_servers: list[IPv4Address] = Field(default_factory=list)
+    snmp: Literal["none", "v3"] = "none"
+    snmp_user: str = "countynet-mon"
+    snmp_auth: SecretRef | str | None = None
+    snmp_priv: SecretRef | str | None = None
+    banner: str = "Authorised access only. Government of Kenya county connectivity network."
+    domain: str = "county.go.ke"
+
+
+class Defaults(Node):
+    hub_platform: str = "ios"
+    hub_model: str = "ISR4331"
+    base_station_platform: str = "routeros"
+    base_station_model: str = "CCR2004-16G-2S+"
+    agency_platform: str = "routeros"
+    agency_model: str = "RB4011"
+    cpe_radio_model: str = "station"
+    cpe_height_m: Metres = 10.0
+    cpe_tx_power_dbm: Dbm = 20.0
+    cable_loss_db: Db = 0.5
+    lan_vlan: Annotated[int, Field(ge=1, le=4094)] = 10
+    management_vlan: Annotated[int, Field(ge=1, le=4094)] = 99
+    addresses_per_user: Annotated[float, Field(ge=1, le=16)] = 1.5
+    fade_margin_error_db: Db = 10.0
+    fade_margin_warning_db: Db = 15.0
+    k_factor: Annotated[float, Field(gt=0, le=10)] = 4 / 3
+    terrain: Literal["smooth", "average", "rough"] = "average"
+    climate: Literal["humid", "average", "dry"] = "average"
+    ospf_hello_s: Annotated[int, Field(ge=1, le=65535)] = 1
+    ospf_dead_s: Annotated[int, Field(ge=1, le=65535)] = 4
+    bgp_keepalive_s: Annotated[int, Field(ge=1, le=65535)] = 3
+    bgp_hold_s: Annotated[int, Field(ge=3, le=65535)] = 9
+
+
+class Network(Node):
+    name: str
+    pools: Pools
+    services: dict[Name, Service] = Field(min_length=1)
+    agency_kinds: dict[Name, AgencyKind] = Field(default_factory=dict)
+    radio_models: dict[Name, RadioModel] = Field(default_factory=dict)
+    management: Management = Field(default_factory=Management)
+    defaults: Defaults = Field(default_factory=Defaults)
+
+
+# ---------------------------------------------------------------- nofbi.yml
+class Handoff(Node):
+    town: Name
+    prefix: IPv4Network = Field(description="the /30 or /31 NOFBI assigned for this town")
+
+
+class Pop(Node):
+    name: Name
+    asn: Annotated[int, Field(ge=1, le=4294967295)]
+    location: Coordinates
+    services: list[str] = Field(default_factory=list)
+    handoffs: list[Handoff] = Field(default_factory=list)
+
+
+class Nofbi(Node):
+    pops: list[Pop] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- towns/<town>.yml
+class Obstacle(Node):
+    distance_km: Annotated[float, Field(ge=0)]
+    height_m: float = Field(description="top of the obstacle above sea level")
+    note: str = ""
+
+
+class Sector(Node):
+    name: Name
+    radio_model: str
+    azimuth_deg: Annotated[float, Field(ge=0, lt=360)]
+    beamwidth_deg: Annotated[float, Field(gt=0, le=360)] | None = None
+    frequency_mhz: Annotated[float, Field(gt=0)]
+    width_mhz: Literal[20, 40, 80] = 20
+    tx_power_dbm: Dbm
+    antenna_gain_dbi: Db | None = None
+    height_m: Metres = Field(description="antenna height above ground")
+    cable_loss_db: Db | None = None
+    max_clients: Annotated[int, Field(ge=1)] | None = None
+
+
+class Hub(Node):
+    name: Name
+    platform: str | None = None
+    model: str | None = None
+    location: Coordinates
+
+
+class Uplink(Node):
+    """How a base station reaches the hub: a fibre/copper run, or a named point-to-point link."""
+
+    fibre: Name | None = None
+    link: Name | None = None
+
+
+class BaseStation(Node):
+    name: Name
+    platform: str | None = None
+    model: str | None = None
+    location: Coordinates
+    tower_height_m: Metres = 30.0
+    uplink: Uplink
+    sectors: list[Sector] = Field(default_factory=list)
+
+
+class RadioEnd(Node):
+    device: Name
+    radio_model: str
+    tx_power_dbm: Dbm
+    antenna_gain_dbi: Db | None = None
+    height_m: Metres
+    cable_loss_db: Db | None = None
+
+
+class PtpLink(Node):
+    name: Name
+    a: RadioEnd
+    b: RadioEnd
+    frequency_mhz: Annotated[float, Field(gt=0)]
+    width_mhz: Literal[20, 40, 80] = 40
+    obstacles: list[Obstacle] = Field(default_factory=list)
+    note: str = ""
+
+
+class Connect(Node):
+    """Exactly one of: a PtMP sector (`bs/sector`), a named PtP link, or fibre to a device."""
+
+    sector: str | None = None
+    link: Name | None = None
+    fibre: Name | None = None
+
+
+class Cpe(Node):
+    radio_model: str | None = None
+    tx_power_dbm: Dbm | None = None
+    antenna_gain_dbi: Db | None = None
+    height_m: Metres | None = None
+    cable_loss_db: Db | None = None
+
+
+class Lan(Node):
+    name: Annotated[str, Field(min_length=1, max_length=12, pattern=r"^[a-z][a-z0-9-]*$")]
+    vlan: Annotated[int, Field(ge=1, le=4094)] | None = None
+    users: Annotated[int, Field(ge=1, le=100000)] | None = None
+
+
+class Site(Node):
+    name: Name
+    agency: str
+    kind: str
+    location: Coordinates
+    users: Annotated[int, Field(ge=1, le=100000)] | None = None
+    services: list[str] | None = None
+    platform: str | None = None
+    model: str | None = None
+    connect: Connect
+    cpe: Cpe = Field(default_factory=Cpe)
+    lans: list[Lan] | None = None
+    obstacles: list[Obstacle] = Field(default_factory=list)
+    note: str = ""
+
+
+class Wireless(Node):
+    security: Literal["wpa2-psk", "wpa3-psk", "wpa2-eap", "open", "wep"] = "wpa2-psk"
+    psk: SecretRef | str | None = None
+
+
+class Town(Node):
+    name: Name
+    county: str
+    location: Coordinates
+    asn: Annotated[int, Field(ge=1, le=4294967295)]
+    nofbi_pop: Name
+    aggregate: IPv4Network
+    management: IPv4Network
+    terrain: Literal["smooth", "average", "rough"] | None = None
+    climate: Literal["humid", "average", "dry"] | None = None
+    k_factor: Annotated[float, Field(gt=0, le=10)] | None = None
+    wireless: Wireless = Field(default_factory=Wireless)
+    hub: Hub
+    base_stations: list[BaseStation] = Field(default_factory=list)
+    links: list[PtpLink] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=list)
