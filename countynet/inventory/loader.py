@@ -18,12 +18,15 @@ from pydantic import BaseModel, ValidationError
 from countynet.checks.finding import Finding
 from countynet.errors import CountynetError, Pos
 from countynet.inventory.model import Network, Node, Nofbi, Town
-from countynet.inventory.yaml_source import SourceMap, load_yaml
+from countynet.inventory.yaml_source import SourceMap, YamlSyntaxError, load_yaml
 
 NETWORK_FILE = "network.yml"
 NOFBI_FILE = "nofbi.yml"
 TOWNS_DIR = "towns"
 LOCK_FILE = "allocations.yml"
+
+
+_UNREADABLE = object()
 
 
 @dataclass
@@ -66,7 +69,12 @@ def load(root: Path | str) -> LoadResult:
     findings: list[Finding] = []
 
     def read(path: Path) -> Any:
-        return load_yaml(path, smap, _display(root, path))
+        try:
+            return load_yaml(path, smap, _display(root, path))
+        except YamlSyntaxError as exc:
+            pos = exc.where if isinstance(exc.where, Pos) else Pos(_display(root, path))
+            findings.append(Finding("CN000", "error", exc.what, exc.fix, pos))
+            return _UNREADABLE
 
     net_path, nofbi_path = root / NETWORK_FILE, root / NOFBI_FILE
     network = _parse(Network, read(net_path), _display(root, net_path), smap, findings)
@@ -80,7 +88,9 @@ def load(root: Path | str) -> LoadResult:
     lock: Any = {}
     if lock_path.exists():
         lock = read(lock_path) or {}
-        if not isinstance(lock, dict):
+        if lock is _UNREADABLE:
+            lock = {}
+        elif not isinstance(lock, dict):
             raise CountynetError(
                 "allocations.yml is not a mapping",
                 "delete it and run `countynet allocate`",
@@ -99,6 +109,8 @@ def load(root: Path | str) -> LoadResult:
 
 
 def _parse(cls: type[Node], data: Any, file: str, smap: SourceMap, findings: list[Finding]) -> Any:
+    if data is _UNREADABLE:
+        return None
     if not isinstance(data, dict):
         findings.append(
             Finding(

@@ -23,6 +23,10 @@ except ImportError:  # pragma: no cover
 Path_ = tuple[str | int, ...]
 
 
+class YamlSyntaxError(CountynetError):
+    """The file is not YAML the loader can read; reported as finding CN000."""
+
+
 @dataclass
 class SourceMap:
     """Positions of values in the inventory files, by (file, path inside the file)."""
@@ -58,7 +62,7 @@ def load_yaml(path: Path, smap: SourceMap, display: str | None = None) -> Any:
     except FileNotFoundError:
         raise CountynetError(f"file not found: {name}", "create it or point --inventory at the right folder") from None
     except (UnicodeDecodeError, OSError) as exc:
-        raise CountynetError(f"cannot read {name}: {exc}", "save the file as UTF-8 text", name) from None
+        raise YamlSyntaxError(f"cannot read {name}: {exc}", "save the file as UTF-8 text", name) from None
     return parse_yaml(text, name, smap)
 
 
@@ -69,9 +73,9 @@ def parse_yaml(text: str, name: str, smap: SourceMap) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = Pos(name, mark.line + 1, mark.column + 1) if mark else Pos(name)
         what = f"YAML syntax: {exc.problem or exc.context}"
-        raise CountynetError(what, "fix the indentation or quoting on that line", where) from None
+        raise YamlSyntaxError(what, "fix the indentation or quoting on that line", where) from None
     except yaml.YAMLError as exc:
-        raise CountynetError(f"YAML syntax: {exc}", "fix the file's syntax", Pos(name)) from None
+        raise YamlSyntaxError(f"YAML syntax: {exc}", "fix the file's syntax", Pos(name)) from None
     if node is None:
         return None
     ctor = _Constructor()
@@ -80,14 +84,14 @@ def parse_yaml(text: str, name: str, smap: SourceMap) -> Any:
 
 def _build(node: yaml.Node, file: str, path: Path_, smap: SourceMap, ctor: _Constructor, depth: int) -> Any:
     if depth > 64:
-        raise CountynetError("YAML nested too deeply", "flatten the structure", _mark(file, node))
+        raise YamlSyntaxError("YAML nested too deeply", "flatten the structure", _mark(file, node))
     smap.positions.setdefault((file, path), _mark(file, node))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         ctor.flatten_mapping(node)
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise CountynetError("a mapping key must be a plain value", "quote the key", _mark(file, key_node))
+                raise YamlSyntaxError("a mapping key must be a plain value", "quote the key", _mark(file, key_node))
             key = ctor.construct_object(key_node)
             if not isinstance(key, str | int | float | bool) and key is not None:
                 key = str(key)
@@ -102,6 +106,6 @@ def _build(node: yaml.Node, file: str, path: Path_, smap: SourceMap, ctor: _Cons
     try:
         return ctor.construct_object(node)
     except yaml.YAMLError as exc:
-        raise CountynetError(f"bad value: {exc}", "quote the value", _mark(file, node)) from None
+        raise YamlSyntaxError(f"bad value: {exc}", "quote the value", _mark(file, node)) from None
     except (ValueError, OverflowError) as exc:
-        raise CountynetError(f"bad value: {exc}", "quote the value", _mark(file, node)) from None
+        raise YamlSyntaxError(f"bad value: {exc}", "quote the value", _mark(file, node)) from None
