@@ -57,7 +57,9 @@ def validate(json_out: bool = JSON) -> int:
 @guarded
 def allocate(
     release: bool = typer.Option(False, "--release", help="Free the addresses of objects no longer in the inventory."),
-    check: bool = typer.Option(False, "--check", help="Only report whether allocations.yml is current (exit 1 if not)."),
+    check: bool = typer.Option(
+        False, "--check", help="Only report whether allocations.yml is current (exit 1 if not)."
+    ),
     json_out: bool = JSON,
 ) -> int:
     """Assign addresses into inventory/allocations.yml, keeping every existing assignment."""

@@ -1,0 +1,103 @@
+"""Hosts as automation tools see them: one loader behind both the Nornir and Ansible plugins.
+
+The field target takes management addresses from the allocation; the lab target overlays
+the lab inventory that `countynet lab up` writes (its addresses, SSH key, known_hosts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from countynet.errors import CountynetError
+from countynet.inventory.loader import Inventory, load
+from countynet.inventory.topology import Topology, build
+
+NAPALM_DRIVERS = {"frr": "frr", "ios": "ios", "routeros": "ros"}
+
+
+@dataclass
+class HostRecord:
+    name: str
+    hostname: str
+    platform: str  # NAPALM driver name, as nornir-napalm expects
+    groups: list[str]
+    port: int = 22
+    username: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    connection_options: dict[str, Any] = field(default_factory=dict)
+
+
+def napalm_driver(platform: str) -> str:
+    try:
+        from countynet.platforms import PLATFORMS  # type: ignore[attr-defined]
+
+        row = PLATFORMS.get(platform)
+        if row is not None:
+            return str(row.driver)
+    except ImportError:
+        pass
+    return NAPALM_DRIVERS.get(platform, platform)
+
+
+def load_model(root: Path | str) -> tuple[Inventory, Topology]:
+    result = load(root)
+    if result.inventory is None:
+        first = result.findings[0].format() if result.findings else "unknown problem"
+        raise CountynetError(
+            f"inventory has {len(result.findings)} error(s), first: {first}", "run `countynet validate` and fix them"
+        )
+    return result.inventory, build(result.inventory)
+
+
+def host_records(root: Path | str, lab_inventory: Path | str | None = None) -> list[HostRecord]:
+    """Every device of the inventory, with groups town_<t>, role_<r>, platform_<p>."""
+    from countynet.allocate.allocator import allocate
+
+    inv, topo = load_model(root)
+    alloc = allocate(inv, topo)
+    lab: dict[str, Any] = {}
+    if lab_inventory is not None:
+        lab = read_lab_inventory(Path(lab_inventory))
+    records = []
+    for dev in sorted(topo.devices.values(), key=lambda d: d.name):
+        mgmt = alloc.towns[dev.town].management.get(dev.name)
+        groups = [f"town_{dev.town}", f"role_{dev.role}", f"platform_{dev.platform}"]
+        data = {
+            "town": dev.town,
+            "role": dev.role,
+            "model": dev.model,
+            "real_platform": dev.platform,
+            "depth": topo.depth.get(dev.name),
+        }
+        rec = HostRecord(dev.name, str(mgmt) if mgmt else dev.name, napalm_driver(dev.platform), groups, data=data)
+        if lab:
+            host = lab.get(dev.name)
+            if host is None:
+                continue  # the lab holds only part of the inventory
+            rec.hostname = str(host["hostname"])
+            rec.port = int(host.get("port", 22))
+            rec.username = host.get("username")
+            rec.platform = napalm_driver(str(host.get("platform", "frr")))
+            rec.data["stand_in_for"] = host.get("stand_in_for")
+            rec.connection_options = {
+                "key_file": host.get("key_file"),
+                "known_hosts": host.get("known_hosts"),
+            }
+        records.append(rec)
+    return records
+
+
+def read_lab_inventory(path: Path) -> dict[str, Any]:
+    """The hosts mapping of a lab inventory file written by `countynet lab up`."""
+    try:
+        data = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise CountynetError(f"lab inventory not found: {path}", "bring the lab up with `countynet lab up`") from None
+    hosts = data.get("hosts") if isinstance(data, dict) else None
+    if not isinstance(hosts, dict):
+        raise CountynetError(f"{path} has no 'hosts' mapping", "recreate it with `countynet lab up`")
+    return hosts
