@@ -1,0 +1,65 @@
+"""Helpers shared by the rule modules: walking devices, names of known platforms, positions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from countynet.errors import Pos
+from countynet.inventory.loader import LOCK_FILE, Inventory
+from countynet.inventory.model import BaseStation, Hub, Site, Town
+
+FALLBACK_PLATFORMS = frozenset({"frr", "ios", "routeros"})
+
+
+def nodes(inv: Inventory) -> Iterator[tuple[Town, Hub | BaseStation | Site]]:
+    """Every device as written (duplicates included), in file order: hub, base stations, sites."""
+    for town in inv.towns:
+        yield town, town.hub
+        yield from ((town, bs) for bs in town.base_stations)
+        yield from ((town, s) for s in town.sites)
+
+
+def role_of(node: Hub | BaseStation | Site) -> str:
+    return {Hub: "hub", BaseStation: "base station", Site: "site"}.get(type(node), "device")
+
+
+def known_platforms() -> frozenset[str]:
+    """Platform names from the platform registry when it exists, else the three we ship."""
+    try:
+        import countynet.platforms as reg  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return FALLBACK_PLATFORMS
+    for attr in ("PLATFORMS", "REGISTRY", "platforms"):
+        value = getattr(reg, attr, None)
+        if callable(value):
+            try:
+                value = value()
+            except Exception:  # a registry that cannot list itself must not break validation
+                continue
+        if isinstance(value, dict) and value:
+            return frozenset(str(k) for k in value)
+        if isinstance(value, list | tuple | set | frozenset) and value:
+            return frozenset(getattr(v, "name", str(v)) for v in value)
+    return FALLBACK_PLATFORMS
+
+
+def display(inv: Inventory, path: Path) -> str:
+    """A file name as the loader shows it (relative to the working folder when possible)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def lock_file(inv: Inventory) -> str:
+    return display(inv, inv.root / LOCK_FILE)
+
+
+def lock_pos(inv: Inventory, *keys: str) -> Pos:
+    """Position of a key path inside allocations.yml (its nearest existing ancestor)."""
+    return inv.smap.find(lock_file(inv), ("towns", *keys) if keys else ())
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
