@@ -7,6 +7,7 @@ route that was present must come back within the timeout.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,10 +79,8 @@ def gate(host: Any, nornir_config: Any, before: Health, prefixes: list[str], tim
             after = Health(management=False)
         finally:
             if conn is not None:
-                try:
+                with contextlib.suppress(Exception):
                     conn.close()
-                except Exception:
-                    pass
         problems = before.missing_from(after)
         if not problems or time.monotonic() >= deadline:
             return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -187,10 +188,8 @@ def _run_stage(
                     name, data["status"], data.get("diff", ""), data.get("error", ""), data.get("seconds", 0.0)
                 )
             )
-        try:
+        with contextlib.suppress(Exception):
             subset.inventory.hosts[name].close_connections()
-        except Exception:
-            pass
     return out
 
 
