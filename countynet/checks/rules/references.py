@@ -1,0 +1,547 @@
+"""CN1xx: names, uniqueness, references between objects, and the topology they form.
+
+A dangling reference is normal input here: each rule skips what it cannot resolve, so
+one mistake gives one finding instead of a cascade, and no rule ever raises on it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+
+from countynet.checks.engine import Context
+from countynet.checks.registry import Issue, rule
+from countynet.checks.rules._common import known_platforms, nodes, role_of
+from countynet.inventory.loader import Inventory
+from countynet.inventory.model import BaseStation, Connect, Coordinates, Node, Site, Town, Uplink
+from countynet.inventory.topology import Topology, site_services
+
+HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+PRIVATE_ASN = ((64512, 65534), (4200000000, 4294967294))
+KENYA_LAT, KENYA_LON = (-4.8, 5.1), (33.9, 41.95)
+
+
+def _did_you_mean(name: str, choices: Iterable[str]) -> str:
+    choices = sorted(set(choices))
+    close = difflib.get_close_matches(name, choices, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if not choices:
+        return "none are defined"
+    shown = ", ".join(choices[:8]) + (", ..." if len(choices) > 8 else "")
+    return f"known: {shown}"
+
+
+def _where(node: Node) -> str:
+    return str(node.pos) if node.pos else "elsewhere"
+
+
+def _town_of(inv: Inventory) -> dict[str, Town]:
+    """Device name -> its town (first definition wins, as in the topology)."""
+    out: dict[str, Town] = {}
+    for town, node in nodes(inv):
+        out.setdefault(node.name, town)
+    return out
+
+
+# ------------------------------------------------------------------------ names
+@rule("CN101", "duplicate-town", "error", "two towns have the same name")
+def duplicate_town(ctx: Context) -> Iterator[Issue]:
+    seen: dict[str, Town] = {}
+    for town in ctx.inv.towns:
+        first = seen.setdefault(town.name.lower(), town)
+        if first is not town:
+            yield Issue(
+                town.pos_of("name"),
+                f"town '{town.name}' is already defined at {first.pos_of('name')}",
+                "give each town a unique name (one towns/<town>.yml per town)",
+            )
+
+
+@rule("CN102", "duplicate-device", "error", "two devices (hub, base station, site) share a hostname network-wide")
+def duplicate_device(ctx: Context) -> Iterator[Issue]:
+    seen: dict[str, tuple[Town, Node]] = {}
+    for town, node in nodes(ctx.inv):
+        key = node.name.lower()
+        if key not in seen:
+            seen[key] = (town, node)
+            continue
+        other_town, other = seen[key]
+        same = "" if other.name == node.name else f" (hostnames ignore case: '{other.name}')"
+        yield Issue(
+            node.pos_of("name"),
+            f"{role_of(node)} name '{node.name}' is already used by the {role_of(other)} of town "
+            f"'{other_town.name}' at {other.pos_of('name')}{same}",
+            "device names become hostnames and must be unique across the whole network; rename one",
+        )
+
+
+@rule("CN103", "invalid-hostname", "error", "a device name is not a valid hostname label (RFC 1123)")
+def invalid_hostname(ctx: Context) -> Iterator[Issue]:
+    for _town, node in nodes(ctx.inv):
+        if not HOSTNAME.match(node.name):
+            bad = sorted({c for c in node.name if not (c.isascii() and (c.isalnum() or c == "-"))})
+            why = f"contains {', '.join(repr(c) for c in bad)}" if bad else "starts or ends with '-'"
+            yield Issue(
+                node.pos_of("name"),
+                f"{role_of(node)} name '{node.name}' is not a valid hostname: {why}",
+                "use letters, digits and inner hyphens only, at most 63 characters (e.g. 'rru-bs1')",
+            )
+
+
+@rule("CN104", "duplicate-name", "error", "duplicate PoP, PtP link, sector (per base station) or handoff town")
+def duplicate_name(ctx: Context) -> Iterator[Issue]:
+    inv = ctx.inv
+    pops: dict[str, Node] = {}
+    for pop in inv.nofbi.pops:
+        first = pops.setdefault(pop.name, pop)
+        if first is not pop:
+            yield Issue(
+                pop.pos_of("name"),
+                f"PoP '{pop.name}' is already defined at {first.pos_of('name')}",
+                "rename or merge the two PoPs",
+            )
+    links: dict[str, Node] = {}
+    for town in inv.towns:
+        for link in town.links:
+            first = links.setdefault(link.name, link)
+            if first is not link:
+                yield Issue(
+                    link.pos_of("name"),
+                    f"link name '{link.name}' is already used at {first.pos_of('name')}",
+                    "link names key the address lock and must be unique network-wide; rename one",
+                )
+        for bs in town.base_stations:
+            sectors: dict[str, Node] = {}
+            for sec in bs.sectors:
+                first = sectors.setdefault(sec.name, sec)
+                if first is not sec:
+                    yield Issue(
+                        sec.pos_of("name"),
+                        f"base station '{bs.name}' has two sectors named '{sec.name}' (first at {first.pos_of('name')})",
+                        "give each sector of a base station its own name (s1, s2, ...)",
+                    )
+
+
+# ------------------------------------------------------------------------ ASNs
+@rule("CN105", "duplicate-asn", "error", "two towns use the same BGP ASN")
+def duplicate_asn(ctx: Context) -> Iterator[Issue]:
+    seen: dict[int, Town] = {}
+    for town in ctx.inv.towns:
+        first = seen.setdefault(town.asn, town)
+        if first is not town:
+            yield Issue(
+                town.pos_of("asn"),
+                f"town '{town.name}' uses ASN {town.asn}, already used by town '{first.name}' at {first.pos_of('asn')}",
+                "give each town its own private ASN (64512-65534)",
+            )
+
+
+@rule("CN106", "asn-equals-pop", "error", "a town's ASN equals its NOFBI PoP's ASN (eBGP needs two ASNs)")
+def asn_equals_pop(ctx: Context) -> Iterator[Issue]:
+    pops = {p.name: p for p in ctx.inv.nofbi.pops}
+    for town in ctx.inv.towns:
+        pop = pops.get(town.nofbi_pop)
+        if pop is not None and pop.asn == town.asn:
+            yield Issue(
+                town.pos_of("asn"),
+                f"town '{town.name}' uses ASN {town.asn}, the ASN of its NOFBI PoP '{pop.name}'",
+                "the hub peers with NOFBI over eBGP: pick a private ASN (64512-65534) for the town",
+            )
+
+
+@rule("CN107", "asn-not-private", "error", "a town's ASN is not in a private range")
+def asn_not_private(ctx: Context) -> Iterator[Issue]:
+    for town in ctx.inv.towns:
+        if not any(lo <= town.asn <= hi for lo, hi in PRIVATE_ASN):
+            yield Issue(
+                town.pos_of("asn"),
+                f"town '{town.name}' uses ASN {town.asn}, which is not a private ASN",
+                "use 64512-65534 (or 4200000000-4294967294); public ASNs belong to their holders",
+            )
+
+
+# ------------------------------------------------------------------------ NOFBI
+@rule("CN108", "unknown-pop", "error", "a town's nofbi_pop names no PoP in nofbi.yml")
+def unknown_pop(ctx: Context) -> Iterator[Issue]:
+    names = [p.name for p in ctx.inv.nofbi.pops]
+    for town in ctx.inv.towns:
+        if town.nofbi_pop not in names:
+            yield Issue(
+                town.pos_of("nofbi_pop"),
+                f"town '{town.name}': NOFBI PoP '{town.nofbi_pop}' is not in nofbi.yml",
+                _did_you_mean(town.nofbi_pop, names),
+            )
+
+
+@rule("CN109", "handoff-unknown-town", "error", "a NOFBI handoff names a town that does not exist")
+def handoff_unknown_town(ctx: Context) -> Iterator[Issue]:
+    towns = [t.name for t in ctx.inv.towns]
+    for pop in ctx.inv.nofbi.pops:
+        for h in pop.handoffs:
+            if h.town not in towns:
+                yield Issue(
+                    h.pos_of("town"),
+                    f"PoP '{pop.name}' has a handoff for town '{h.town}', which has no towns/ file",
+                    _did_you_mean(h.town, towns),
+                )
+
+
+@rule("CN110", "missing-handoff", "error", "a town has no handoff (or more than one) at its NOFBI PoP")
+def missing_handoff(ctx: Context) -> Iterator[Issue]:
+    pops = {p.name: p for p in ctx.inv.nofbi.pops}
+    for town in ctx.inv.towns:
+        pop = pops.get(town.nofbi_pop)
+        if pop is None:
+            continue  # CN108
+        mine = [h for h in pop.handoffs if h.town == town.name]
+        if not mine:
+            elsewhere = [p.name for p in ctx.inv.nofbi.pops if any(h.town == town.name for h in p.handoffs)]
+            extra = f" (there is one at {', '.join(elsewhere)})" if elsewhere else ""
+            yield Issue(
+                town.pos_of("nofbi_pop"),
+                f"town '{town.name}' has no handoff at its PoP '{pop.name}'{extra}",
+                f"add `- {{town: {town.name}, prefix: <the /30 or /31 NOFBI assigned>}}` to that PoP's handoffs",
+            )
+        for h in mine[1:]:
+            yield Issue(
+                h.pos_of("town"),
+                f"PoP '{pop.name}' lists a second handoff for town '{town.name}' (first at {mine[0].pos_of('town')})",
+                "a town has exactly one handoff; remove one",
+            )
+
+
+# ------------------------------------------------------------------------ catalogue references
+@rule("CN111", "unknown-agency-kind", "error", "a site's kind is not in network.yml agency_kinds")
+def unknown_agency_kind(ctx: Context) -> Iterator[Issue]:
+    kinds = ctx.inv.network.agency_kinds
+    for town in ctx.inv.towns:
+        for site in town.sites:
+            if site.kind not in kinds:
+                yield Issue(
+                    site.pos_of("kind"),
+                    f"site '{site.name}': agency kind '{site.kind}' is not defined",
+                    _did_you_mean(site.kind, kinds) + " (agency_kinds in network.yml)",
+                )
+
+
+@rule("CN112", "unknown-service", "error", "a site, agency kind or PoP names a service not in network.yml")
+def unknown_service(ctx: Context) -> Iterator[Issue]:
+    services = ctx.inv.network.services
+
+    def check(owner: str, node: Node, names: list[str] | None) -> Iterator[Issue]:
+        for i, name in enumerate(names or []):
+            if name not in services:
+                yield Issue(
+                    node.pos_of("services", i),
+                    f"{owner}: service '{name}' is not defined",
+                    _did_you_mean(name, services) + " (services in network.yml)",
+                )
+
+    for kname, kind in ctx.inv.network.agency_kinds.items():
+        yield from check(f"agency kind '{kname}'", kind, kind.services)
+    for pop in ctx.inv.nofbi.pops:
+        yield from check(f"PoP '{pop.name}'", pop, pop.services)
+    for town in ctx.inv.towns:
+        for site in town.sites:
+            yield from check(f"site '{site.name}'", site, site.services)
+
+
+@rule("CN113", "unknown-radio-model", "error", "a sector, PtP link end or CPE names a radio model not in network.yml")
+def unknown_radio_model(ctx: Context) -> Iterator[Issue]:
+    models = ctx.inv.network.radio_models
+    hint = lambda m: _did_you_mean(m, models) + " (radio_models in network.yml)"  # noqa: E731
+    for town in ctx.inv.towns:
+        for bs in town.base_stations:
+            for sec in bs.sectors:
+                if sec.radio_model not in models:
+                    yield Issue(
+                        sec.pos_of("radio_model"),
+                        f"sector '{bs.name}/{sec.name}': radio model '{sec.radio_model}' is not defined",
+                        hint(sec.radio_model),
+                    )
+        for link in town.links:
+            for end_name, end in (("a", link.a), ("b", link.b)):
+                if end.radio_model not in models:
+                    yield Issue(
+                        end.pos_of("radio_model"),
+                        f"link '{link.name}' end {end_name}: radio model '{end.radio_model}' is not defined",
+                        hint(end.radio_model),
+                    )
+        for site in town.sites:
+            if site.cpe.radio_model is not None and site.cpe.radio_model not in models:
+                yield Issue(
+                    site.cpe.pos_of("radio_model"),
+                    f"site '{site.name}': CPE radio model '{site.cpe.radio_model}' is not defined",
+                    hint(site.cpe.radio_model),
+                )
+    d = ctx.inv.network.defaults
+    uses_default = any(s.connect.sector and s.cpe.radio_model is None for t in ctx.inv.towns for s in t.sites)
+    if uses_default and d.cpe_radio_model not in models:
+        yield Issue(
+            d.pos_of("cpe_radio_model"),
+            f"default CPE radio model '{d.cpe_radio_model}' is not defined",
+            hint(d.cpe_radio_model),
+        )
+
+
+# ------------------------------------------------------------------------ connections
+def _options(obj: Connect | Uplink) -> list[str]:
+    return [k for k in type(obj).model_fields if getattr(obj, k)]
+
+
+@rule("CN114", "one-connection", "error", "a site's connect or a base station's uplink sets none or several options")
+def one_connection(ctx: Context) -> Iterator[Issue]:
+    for town in ctx.inv.towns:
+        for bs in town.base_stations:
+            opts = _options(bs.uplink)
+            if len(opts) != 1:
+                got = " and ".join(opts) if opts else "none"
+                yield Issue(
+                    bs.pos_of("uplink"),
+                    f"base station '{bs.name}': uplink must set exactly one of fibre, link (got {got})",
+                    "keep the one way this tower reaches the hub, e.g. `uplink: {fibre: <hub>}`",
+                )
+        for site in town.sites:
+            opts = _options(site.connect)
+            if len(opts) != 1:
+                got = " and ".join(opts) if opts else "none"
+                yield Issue(
+                    site.pos_of("connect"),
+                    f"site '{site.name}': connect must set exactly one of sector, link, fibre (got {got})",
+                    "keep the one way this site reaches the network, e.g. `connect: {sector: <bs>/<sector>}`",
+                )
+
+
+@rule("CN115", "unknown-sector", "error", "connect.sector is not `base-station/sector` of this town")
+def unknown_sector(ctx: Context) -> Iterator[Issue]:
+    for town in ctx.inv.towns:
+        keys = [f"{bs.name}/{s.name}" for bs in town.base_stations for s in bs.sectors]
+        for site in town.sites:
+            ref = site.connect.sector
+            if not ref or ref in keys:
+                continue
+            at = site.connect.pos_of("sector")
+            if ref.count("/") != 1 or not all(ref.split("/")):
+                yield Issue(
+                    at,
+                    f"site '{site.name}': sector '{ref}' is not of the form base-station/sector",
+                    "write e.g. `sector: rru-bs1/s1`",
+                )
+                continue
+            bs_name = ref.split("/")[0]
+            elsewhere = [
+                t.name for t in ctx.inv.towns if t is not town and any(b.name == bs_name for b in t.base_stations)
+            ]
+            if elsewhere:
+                msg = f"site '{site.name}': sector '{ref}' belongs to town '{elsewhere[0]}', not '{town.name}'"
+                yield Issue(
+                    at, msg, "a site connects to a base station of its own town; move the site or pick a local sector"
+                )
+            else:
+                yield Issue(
+                    at,
+                    f"site '{site.name}': sector '{ref}' does not exist in town '{town.name}'",
+                    _did_you_mean(ref, keys),
+                )
+
+
+@rule("CN116", "unknown-link", "error", "connect.link or uplink.link names no PtP link of this town")
+def unknown_link(ctx: Context) -> Iterator[Issue]:
+    for town in ctx.inv.towns:
+        names = [link.name for link in town.links]
+        refs: list[tuple[str, Node, str | None]] = [
+            (f"base station '{b.name}'", b.uplink, b.uplink.link) for b in town.base_stations
+        ]
+        refs += [(f"site '{s.name}'", s.connect, s.connect.link) for s in town.sites]
+        for owner, node, ref in refs:
+            if ref and ref not in names:
+                yield Issue(
+                    node.pos_of("link"),
+                    f"{owner}: link '{ref}' is not a link of town '{town.name}'",
+                    _did_you_mean(ref, names) + " (links: in the town file)",
+                )
+
+
+@rule(
+    "CN117", "bad-fibre-target", "error", "a fibre connection names an unknown device, one in another town, or itself"
+)
+def bad_fibre_target(ctx: Context) -> Iterator[Issue]:
+    town_of = _town_of(ctx.inv)
+    for town in ctx.inv.towns:
+        local = [n.name for t, n in nodes(ctx.inv) if t is town]
+        refs: list[tuple[BaseStation | Site, Node, str | None]] = [
+            (b, b.uplink, b.uplink.fibre) for b in town.base_stations
+        ]
+        refs += [(s, s.connect, s.connect.fibre) for s in town.sites]
+        for owner, node, target in refs:
+            if not target:
+                continue
+            at, who = node.pos_of("fibre"), f"{role_of(owner)} '{owner.name}'"
+            if target == owner.name:
+                yield Issue(
+                    at,
+                    f"{who} has a fibre to itself",
+                    "name the device at the other end of the fibre (usually the hub)",
+                )
+            elif target not in town_of:
+                yield Issue(at, f"{who}: fibre target '{target}' is not a device", _did_you_mean(target, local))
+            elif town_of[target] is not town:
+                yield Issue(
+                    at,
+                    f"{who}: fibre target '{target}' is in town '{town_of[target].name}', not '{town.name}'",
+                    "fibre runs stay inside a town; connect to a device of this town",
+                )
+
+
+@rule("CN118", "not-a-link-end", "error", "a device uses a PtP link that it is not an end of")
+def not_a_link_end(ctx: Context) -> Iterator[Issue]:
+    for town in ctx.inv.towns:
+        links = {link.name: link for link in town.links}
+        refs: list[tuple[BaseStation | Site, Node, str | None]] = [
+            (b, b.uplink, b.uplink.link) for b in town.base_stations
+        ]
+        refs += [(s, s.connect, s.connect.link) for s in town.sites]
+        for owner, node, ref in refs:
+            link = links.get(ref or "")
+            if link is None or owner.name in (link.a.device, link.b.device):
+                continue
+            yield Issue(
+                node.pos_of("link"),
+                f"{role_of(owner)} '{owner.name}' uses link '{link.name}', whose ends are '{link.a.device}' and '{link.b.device}'",
+                f"set a.device or b.device of link '{link.name}' to '{owner.name}', or use the right link",
+            )
+
+
+@rule("CN119", "bad-link-end", "error", "a PtP link end is unknown, in another town, or both ends are one device")
+def bad_link_end(ctx: Context) -> Iterator[Issue]:
+    town_of = _town_of(ctx.inv)
+    for town in ctx.inv.towns:
+        local = [n.name for t, n in nodes(ctx.inv) if t is town]
+        for link in town.links:
+            if link.a.device == link.b.device:
+                yield Issue(
+                    link.b.pos_of("device"),
+                    f"link '{link.name}' has device '{link.a.device}' at both ends",
+                    "set b.device to the device at the far end",
+                )
+                continue
+            for end_name, end in (("a", link.a), ("b", link.b)):
+                at = end.pos_of("device")
+                if end.device not in town_of:
+                    yield Issue(
+                        at,
+                        f"link '{link.name}' end {end_name}: device '{end.device}' does not exist",
+                        _did_you_mean(end.device, local),
+                    )
+                elif town_of[end.device] is not town:
+                    yield Issue(
+                        at,
+                        f"link '{link.name}' end {end_name}: device '{end.device}' is in town '{town_of[end.device].name}'",
+                        "PtP links stay inside a town; define the link in the town file of both ends",
+                    )
+
+
+def _resolves(ctx: Context, town: Town, node: Node) -> bool:
+    """Whether a device's own connection names something real (else CN114-CN119 already said so)."""
+    topo = ctx.topo
+    conn = node.uplink if isinstance(node, BaseStation) else node.connect if isinstance(node, Site) else None
+    if conn is None or len(_options(conn)) != 1:
+        return conn is None
+    if getattr(conn, "sector", None):
+        return f"sector:{conn.sector}" in topo.segments and topo.segments[f"sector:{conn.sector}"].town == town.name
+    if conn.link:
+        link = next((x for x in town.links if x.name == conn.link), None)
+        return link is not None and all(
+            e in topo.devices and topo.devices[e].town == town.name for e in (link.a.device, link.b.device)
+        )
+    return conn.fibre in topo.devices and topo.devices[conn.fibre].town == town.name
+
+
+@rule("CN120", "unreachable", "error", "a device has no path to its town's hub and NOFBI")
+def unreachable(ctx: Context) -> Iterator[Issue]:
+    topo: Topology = ctx.topo
+    lost = set(topo.unreachable())
+    for town, node in nodes(ctx.inv):
+        dev = topo.devices.get(node.name)
+        if node.name not in lost or dev is None or dev.node is not node or not _resolves(ctx, town, node):
+            continue
+        conn = "uplink" if isinstance(node, BaseStation) else "connect"
+        yield Issue(
+            node.pos_of(conn),
+            f"{role_of(node)} '{node.name}' has no path to hub '{town.hub.name}' (and so to NOFBI)",
+            "the device it connects through is itself not connected; follow the chain and connect it (or remove a loop)",
+        )
+
+
+@rule("CN121", "service-not-at-pop", "error", "a site uses a service that its town's NOFBI PoP does not carry")
+def service_not_at_pop(ctx: Context) -> Iterator[Issue]:
+    inv = ctx.inv
+    pops = {p.name: p for p in inv.nofbi.pops}
+    for town in inv.towns:
+        pop = pops.get(town.nofbi_pop)
+        if pop is None:
+            continue
+        for site in town.sites:
+            for name in site_services(inv, site):
+                if name in inv.network.services and name not in pop.services:
+                    at = (
+                        site.pos_of("services", site.services.index(name))
+                        if site.services is not None
+                        else site.pos_of("kind")
+                    )
+                    how = "" if site.services is not None else f" (from agency kind '{site.kind}')"
+                    yield Issue(
+                        at,
+                        f"site '{site.name}' uses service '{name}'{how}, which PoP '{pop.name}' does not carry",
+                        f"add '{name}' to the services of PoP '{pop.name}' in nofbi.yml, or drop it from the site",
+                    )
+
+
+@rule("CN122", "unknown-platform", "error", "a device or default names a platform countynet cannot render")
+def unknown_platform(ctx: Context) -> Iterator[Issue]:
+    known = known_platforms()
+    d = ctx.inv.network.defaults
+    for key in ("hub_platform", "base_station_platform", "agency_platform"):
+        value = getattr(d, key)
+        if value not in known:
+            yield Issue(d.pos_of(key), f"defaults.{key} '{value}' is not a known platform", _did_you_mean(value, known))
+    for _town, node in nodes(ctx.inv):
+        if node.platform is not None and node.platform not in known:
+            yield Issue(
+                node.pos_of("platform"),
+                f"{role_of(node)} '{node.name}': platform '{node.platform}' is not known",
+                _did_you_mean(node.platform, known),
+            )
+
+
+def _locations(inv: Inventory) -> Iterator[tuple[str, Coordinates]]:
+    for pop in inv.nofbi.pops:
+        yield f"PoP '{pop.name}'", pop.location
+    for town in inv.towns:
+        yield f"town '{town.name}'", town.location
+    for _town, node in nodes(inv):
+        yield f"{role_of(node)} '{node.name}'", node.location
+
+
+@rule("CN123", "bad-coordinates", "error", "coordinates outside the globe (error) or outside Kenya (warning)")
+def bad_coordinates(ctx: Context) -> Iterator[Issue]:
+    for owner, loc in _locations(ctx.inv):
+        lat, lon = loc.lat, loc.lon
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            yield Issue(
+                loc.pos,
+                f"{owner}: lat {lat}, lon {lon} is not a place on Earth",
+                "write decimal degrees, latitude first (e.g. lat: -1.15, lon: 36.96)",
+            )
+        elif not (KENYA_LAT[0] <= lat <= KENYA_LAT[1] and KENYA_LON[0] <= lon <= KENYA_LON[1]):
+            swapped = KENYA_LAT[0] <= lon <= KENYA_LAT[1] and KENYA_LON[0] <= lat <= KENYA_LON[1]
+            yield Issue(
+                loc.pos,
+                f"{owner}: lat {lat}, lon {lon} is outside Kenya",
+                "lat and lon look swapped"
+                if swapped
+                else "check the sign and the order (Kenya: lat -4.8..5.1, lon 33.9..41.95)",
+                severity="warning",
+            )
