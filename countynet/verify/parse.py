@@ -6,7 +6,6 @@ verification reports it as a parse failure, never as "ok".
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +68,3 @@ def _parse_ntc(platform: str, command: str, text: str) -> list[dict[str, Any]]:
     except Exception as exc:  # ntc raises its own error types for unknown commands or bad output
         raise ParseError(f"{ntc_platform} '{command}': {exc}") from None
     return [dict(r) for r in rows]
-
-
-def template_source(name: str) -> str:
-    return io.open(TEMPLATES / name).read()
