@@ -52,7 +52,9 @@ def ifname(topo: Topology, alloc: Allocation, device: str, seg: Segment) -> str:
     return f"dn{port}"
 
 
-def segment_address(inv: Inventory, topo: Topology, alloc: Allocation, device: str, seg: Segment) -> IPv4Interface | None:
+def segment_address(
+    inv: Inventory, topo: Topology, alloc: Allocation, device: str, seg: Segment
+) -> IPv4Interface | None:
     ta = alloc.towns.get(seg.town)
     if ta is None:
         return None

@@ -1,0 +1,234 @@
+"""Run verification: collect from devices (Nornir + NAPALM), probe from agency LANs, evaluate."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from nornir.core import Nornir
+
+from countynet.verify.expect import DeviceExpect, SiteExpect
+from countynet.verify.parse import ParseError, parse
+from countynet.verify.results import Check, VerifyReport
+from nornir_tasks.collect import collect_state
+
+PROBE = Path(__file__).with_name("probe.py")
+INTERFACE_CMD = {"frr": "show interface brief", "ios": "show ip interface brief"}
+OSPF_CMD = {"frr": "show ip ospf neighbor", "ios": "show ip ospf neighbor"}
+BGP_CMD = {"frr": "show bgp summary", "ios": "show ip bgp summary"}
+PARSE_PLATFORM = {"frr": "frr", "ios": "ios"}
+
+
+def verify(
+    nr: Nornir,
+    devices: list[DeviceExpect],
+    sites: list[SiteExpect],
+    lab: Any = None,
+    wait: float = 0.0,
+    progress: Callable[[str], None] | None = None,
+) -> VerifyReport:
+    """Check every expectation; while anything fails and `wait` seconds remain, look again."""
+    start = time.monotonic()
+    attempts = 0
+    while True:
+        attempts += 1
+        checks = _device_checks(nr, devices) + _site_checks(sites, lab)
+        report = VerifyReport(checks, time.monotonic() - start, attempts)
+        if progress:
+            progress(f"attempt {attempts}: {len(report.failed)} of {len(checks)} checks failing")
+        if report.ok or time.monotonic() - start >= wait:
+            return report
+        time.sleep(min(3.0, max(0.5, wait - (time.monotonic() - start))))
+
+
+def _device_checks(nr: Nornir, devices: list[DeviceExpect]) -> list[Check]:
+    wanted = {d.device: d for d in devices}
+    subset = nr.filter(filter_func=lambda h: h.name in wanted)
+    prefixes = {d.device: d.routes for d in devices}
+    agg = subset.run(
+        task=lambda t: collect_state(t, prefixes.get(t.host.name, [])), name="countynet-collect", on_failed=True
+    )
+    checks: list[Check] = []
+    for name, exp in sorted(wanted.items()):
+        multi = agg.get(name)
+        data = multi[0].result if multi is not None and len(multi) and isinstance(multi[0].result, dict) else None
+        if data is None:
+            err = str(multi[0].exception) if multi is not None and len(multi) and multi[0].exception else "no answer"
+            checks.append(Check(exp.town, name, "reachable", "management", "error", err.strip().splitlines()[-1][:200]))
+            continue
+        platform = str(subset.inventory.hosts[name].platform)
+        checks += evaluate_device(exp, platform, data["outputs"], data["routes"])
+        subset.inventory.hosts[name].close_connections()
+    return checks
+
+
+def _parsed(platform: str, table: dict[str, str], outputs: dict[str, str]) -> tuple[list[dict[str, Any]] | None, str]:
+    cmd = table.get(platform)
+    if cmd is None or cmd not in outputs:
+        return None, "not collected on this platform"
+    try:
+        return parse(PARSE_PLATFORM.get(platform, platform), cmd, outputs[cmd]), ""
+    except ParseError as exc:
+        return None, f"parse failure: {exc}"
+
+
+def evaluate_device(exp: DeviceExpect, platform: str, outputs: dict[str, str], routes: dict[str, bool]) -> list[Check]:
+    """Turn collected outputs into checks; unparsable output is a parse-error, never ok."""
+    out: list[Check] = []
+
+    def add(kind: str, target: str, ok: bool, detail: str = "") -> None:
+        out.append(Check(exp.town, exp.device, kind, target, "ok" if ok else "fail", detail))
+
+    def unmeasured(kind: str, target: str, why: str) -> None:
+        status = "parse-error" if why.startswith("parse failure") else "not-measurable"
+        out.append(Check(exp.town, exp.device, kind, target, status, why))  # type: ignore[arg-type]
+
+    rows, why = _parsed(platform, INTERFACE_CMD, outputs)
+    for ifname, addr in sorted(exp.interfaces.items()):
+        if rows is None:
+            unmeasured("interface", ifname, why)
+            continue
+        row = next((r for r in rows if r.get("interface") == ifname), None)
+        if row is None:
+            add("interface", ifname, False, "interface missing")
+        else:
+            addrs = row.get("addresses") or []
+            up = row.get("status") == "up"
+            add(
+                "interface",
+                ifname,
+                up and addr in addrs,
+                f"status {row.get('status')}, addresses {', '.join(addrs) or 'none'}; planned {addr}",
+            )
+
+    rows, why = _parsed(platform, OSPF_CMD, outputs)
+    for ifname, peers in sorted(exp.ospf.items()):
+        for peer in peers:
+            target = f"{ifname} -> {peer}"
+            if rows is None:
+                unmeasured("ospf", target, why)
+                continue
+            row = next((r for r in rows if r.get("interface") == ifname and r.get("address") == peer), None)
+            if row is None:
+                add("ospf", target, False, "no adjacency")
+            else:
+                add("ospf", target, str(row.get("state", "")).startswith("Full"), f"state {row.get('state')}")
+
+    if exp.bgp_peer:
+        rows, why = _parsed(platform, BGP_CMD, outputs)
+        target = f"{exp.bgp_peer} AS{exp.bgp_remote_as}"
+        if rows is None:
+            unmeasured("bgp", target, why)
+        else:
+            row = next((r for r in rows if r.get("neighbor") == exp.bgp_peer), None)
+            if row is None:
+                add("bgp", target, False, "session not configured")
+            else:
+                state = str(row.get("state_pfxrcd", ""))
+                received = int(state) if state.isdigit() else None
+                sent = str(row.get("pfxsnt", ""))
+                ok = received is not None and received >= exp.bgp_min_received and sent.isdigit() and int(sent) >= 1
+                detail = f"state/received {state}, advertised {sent}; expected >= {exp.bgp_min_received} received, >= 1 advertised"
+                add("bgp", target, ok, detail)
+    for prefix in exp.routes:
+        add("route", prefix, routes.get(prefix, False), "" if routes.get(prefix) else "no route")
+    return out
+
+
+def _site_checks(sites: list[SiteExpect], lab: Any) -> list[Check]:
+    if not sites:
+        return []
+    if lab is None:
+        return [
+            Check(s.town, s.site, "lan", "probes", "not-measurable", "LAN probes need the virtual lab", site=s.site)
+            for s in sites
+        ]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda s: _probe_site(s, lab), sites))
+    return [c for group in results for c in group]
+
+
+def _probe_site(s: SiteExpect, lab: Any) -> list[Check]:
+    spec = {
+        "ping": [s.gateway],
+        "count": 20,
+        "interval": 0.05,
+        "tcp": [[t.address, t.port] for t in s.allowed + s.denied],
+        "timeout": 2.0,
+    }
+    try:
+        proc = lab.exec(s.lan_host, [sys.executable, str(PROBE), json.dumps(spec)])
+        data = json.loads(proc.stdout)
+    except Exception as exc:
+        return [Check(s.town, s.site, "lan", "probes", "error", f"probe failed: {exc}", site=s.site)]
+    out: list[Check] = []
+    p = data["ping"][0]
+    loss, rtt = float(p["loss_pct"]), p["rtt_ms"]
+    out.append(
+        Check(
+            s.town,
+            s.site,
+            "ping",
+            f"NOFBI gateway {s.gateway}",
+            "ok" if loss < 100 else "fail",
+            f"loss {loss:.0f} %",
+            site=s.site,
+        )
+    )
+    within = loss <= s.max_loss_pct and rtt is not None and rtt <= s.max_rtt_ms
+    out.append(
+        Check(
+            s.town,
+            s.site,
+            "latency",
+            f"to {s.gateway}",
+            "ok" if within else "fail",
+            f"loss {loss:.0f} % (max {s.max_loss_pct:.0f}), rtt {rtt} ms (max {s.max_rtt_ms:.0f})",
+            site=s.site,
+        )
+    )
+    tcp = {(r["address"], int(r["port"])): r for r in data["tcp"]}
+    for t in s.allowed:
+        r = tcp.get((t.address, t.port), {})
+        out.append(
+            Check(
+                s.town,
+                s.site,
+                "tcp",
+                f"{t.service} {t.address}:{t.port}",
+                "ok" if r.get("ok") else "fail",
+                r.get("error", ""),
+                site=s.site,
+            )
+        )
+    for t in s.denied:
+        r = tcp.get((t.address, t.port), {})
+        out.append(
+            Check(
+                s.town,
+                s.site,
+                "tcp-denied",
+                f"{t.service} {t.address}:{t.port}",
+                "fail" if r.get("ok") else "ok",
+                "reachable although the site does not use it" if r.get("ok") else "refused as planned",
+                site=s.site,
+            )
+        )
+    if s.radio:
+        out.append(
+            Check(
+                s.town,
+                s.site,
+                "radio",
+                "signal vs plan",
+                "not-measurable",
+                "FRR stand-in has no radio to report",
+                site=s.site,
+            )
+        )
+    return out
