@@ -163,8 +163,8 @@ def pool_exhausted(ctx: Context) -> Iterator[Issue]:
         block = t.management if key == "management" else t.aggregate
         yield Issue(
             t.pos_of(key),
-            f"town '{s.town}': no room in the {s.pool} of {block} for {s.key} (/{s.size})",
-            f"use a larger {key} subnet, reduce users, or free old entries with `countynet allocate --release`",
+            f"town '{s.town}': no room for {s.pool} '{s.key}' (a /{s.size}) in {key} {block}",
+            f"use a larger {key} block, fewer users, or free old entries with `countynet allocate --release`",
         )
 
 

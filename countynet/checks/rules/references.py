@@ -468,11 +468,27 @@ def unreachable(ctx: Context) -> Iterator[Issue]:
         if node.name not in lost or dev is None or dev.node is not node or not _resolves(ctx, town, node):
             continue
         conn = "uplink" if isinstance(node, BaseStation) else "connect"
+        via = _via(town, node)
         yield Issue(
             node.pos_of(conn),
-            f"{role_of(node)} '{node.name}' has no path to hub '{town.hub.name}' (and so to NOFBI)",
-            "the device it connects through is itself not connected; follow the chain and connect it (or remove a loop)",
+            f"{role_of(node)} '{node.name}' has no path to hub '{town.hub.name}' (and so to NOFBI)"
+            + (f": it connects through '{via}', which has none either" if via else ""),
+            "follow the chain of uplinks/connects towards the hub and connect it there (a loop never reaches the hub)",
         )
+
+
+def _via(town: Town, node: Node) -> str | None:
+    """The device a base station or site connects through, for the unreachable message."""
+    conn = node.uplink if isinstance(node, BaseStation) else node.connect if isinstance(node, Site) else None
+    if conn is None:
+        return None
+    if getattr(conn, "sector", None):
+        return str(conn.sector).split("/")[0]
+    if conn.link:
+        link = next((x for x in town.links if x.name == conn.link), None)
+        if link is not None:
+            return link.b.device if link.a.device == node.name else link.a.device
+    return conn.fibre
 
 
 @rule("CN121", "service-not-at-pop", "error", "a site uses a service that its town's NOFBI PoP does not carry")
