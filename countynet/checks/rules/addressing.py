@@ -12,9 +12,8 @@ from ipaddress import IPv4Network
 from countynet.allocate.allocator import lock_is_current
 from countynet.checks.engine import Context
 from countynet.checks.registry import Issue, rule
-from countynet.checks.rules._common import lock_file, lock_pos, plural
+from countynet.checks.rules._common import lock_file, lock_pos, nodes, plural
 from countynet.errors import Pos
-from countynet.inventory.model import Town
 from countynet.inventory.topology import lan_vlan
 
 MIN_AGGREGATE = 21  # allocator.town_blocks: loopbacks /24 + links /24 + sectors /23 + LANs
@@ -149,14 +148,19 @@ def aggregate_too_small(ctx: Context) -> Iterator[Issue]:
             )
 
 
-def _town(ctx: Context, name: str) -> Town | None:
-    return ctx.inv.town(name)
+def _allocation_sound(ctx: Context) -> bool:
+    """The allocator keys by town and device name: with duplicates its output means nothing (CN101/CN102)."""
+    towns = [t.name for t in ctx.inv.towns]
+    devices = [n.name.lower() for _t, n in nodes(ctx.inv)]
+    return len(set(towns)) == len(towns) and len(set(devices)) == len(devices)
 
 
 @rule("CN209", "pool-exhausted", "error", "a town's address block has no room left for a request")
 def pool_exhausted(ctx: Context) -> Iterator[Issue]:
+    if not _allocation_sound(ctx):
+        return
     for s in ctx.alloc.shortages:
-        t = _town(ctx, s.town)
+        t = ctx.inv.town(s.town)
         if t is None or s.pool == "aggregate":
             continue  # the layout shortage is CN208
         key = "management" if s.pool == "management" else "aggregate"
@@ -182,11 +186,14 @@ def _split(ctx: Context, line: str) -> tuple[str, str, str, str] | None:
     "CN210", "lock-stale", "error", "allocations.yml is missing or differs from what `countynet allocate` would write"
 )
 def lock_stale(ctx: Context) -> Iterator[Issue]:
-    inv, alloc = ctx.inv, ctx.alloc
+    inv = ctx.inv
     hint = "run `countynet allocate` and commit allocations.yml"
     if not inv.lock_present:
         yield Issue(Pos(lock_file(inv)), "allocations.yml is missing: no addresses are assigned yet", hint)
         return
+    if not _allocation_sound(ctx):
+        return
+    alloc = ctx.alloc
     if alloc.shortages or lock_is_current(inv, alloc):
         return  # with shortages, CN209 says what to fix first
     missing: dict[str, list[str]] = {}
@@ -209,9 +216,18 @@ def lock_stale(ctx: Context) -> Iterator[Issue]:
         )
 
 
+MOVE_HINT = (
+    "renumbering a running device needs a plan: undo the change that caused it, or run `countynet allocate` "
+    "to accept the move and schedule the re-addressing"
+)
+
+
 @rule("CN211", "address-moved", "error", "a locked address would have to move (renumbering a live device)")
 def address_moved(ctx: Context) -> Iterator[Issue]:
+    if not _allocation_sound(ctx):
+        return
     lock_towns = ctx.inv.lock.get("towns") if isinstance(ctx.inv.lock, dict) else None
+    groups: dict[str, list[tuple[str, str, object, str]]] = {}
     for line in ctx.alloc.moved:
         parts = _split(ctx, line)
         if parts is None:
@@ -221,11 +237,22 @@ def address_moved(ctx: Context) -> Iterator[Issue]:
         if isinstance(lock_towns, dict) and isinstance(lock_towns.get(town), dict):
             old_cat = lock_towns[town].get(cat)
             old = old_cat.get(key) if isinstance(old_cat, dict) else None
+        groups.setdefault(town, []).append((cat, key, old, new))
+    for town, moves in groups.items():
+        if len(moves) <= 3:
+            for cat, key, old, new in moves:
+                yield Issue(
+                    lock_pos(ctx.inv, town, cat, key),
+                    f"town '{town}' {cat} '{key}' would move from {old} to {new}: the locked address no longer fits",
+                    MOVE_HINT,
+                )
+            continue
+        shown = ", ".join(f"{k} {o} -> {n}" for _c, k, o, n in moves[:2])
         yield Issue(
-            lock_pos(ctx.inv, town, cat, key),
-            f"town '{town}' {cat} '{key}' would move from {old} to {new}: the locked one no longer fits",
-            "renumbering a running site needs a plan: undo the change that grew it, or run `countynet allocate` "
-            "to accept the move and schedule the re-addressing",
+            lock_pos(ctx.inv, town),
+            f"town '{town}': {len(moves)} locked addresses would move ({shown}, ...): did its aggregate or "
+            "management subnet change?",
+            MOVE_HINT,
         )
 
 

@@ -222,7 +222,7 @@ def unknown_agency_kind(ctx: Context) -> Iterator[Issue]:
                 yield Issue(
                     site.pos_of("kind"),
                     f"site '{site.name}': agency kind '{site.kind}' is not defined",
-                    _did_you_mean(site.kind, kinds) + " (agency_kinds in network.yml)",
+                    _did_you_mean(site.kind, kinds) + "; agency kinds are listed in network.yml",
                 )
 
 
@@ -236,7 +236,7 @@ def unknown_service(ctx: Context) -> Iterator[Issue]:
                 yield Issue(
                     node.pos_of("services", i),
                     f"{owner}: service '{name}' is not defined",
-                    _did_you_mean(name, services) + " (services in network.yml)",
+                    _did_you_mean(name, services) + "; services are listed in network.yml",
                 )
 
     for kname, kind in ctx.inv.network.agency_kinds.items():
@@ -251,7 +251,7 @@ def unknown_service(ctx: Context) -> Iterator[Issue]:
 @rule("CN113", "unknown-radio-model", "error", "a sector, PtP link end or CPE names a radio model not in network.yml")
 def unknown_radio_model(ctx: Context) -> Iterator[Issue]:
     models = ctx.inv.network.radio_models
-    hint = lambda m: _did_you_mean(m, models) + " (radio_models in network.yml)"  # noqa: E731
+    hint = lambda m: _did_you_mean(m, models) + "; radio models are listed in network.yml"  # noqa: E731
     for town in ctx.inv.towns:
         for bs in town.base_stations:
             for sec in bs.sectors:
@@ -360,7 +360,7 @@ def unknown_link(ctx: Context) -> Iterator[Issue]:
                 yield Issue(
                     node.pos_of("link"),
                     f"{owner}: link '{ref}' is not a link of town '{town.name}'",
-                    _did_you_mean(ref, names) + " (links: in the town file)",
+                    _did_you_mean(ref, names) + "; links are listed in the town file",
                 )
 
 
@@ -453,8 +453,10 @@ def _resolves(ctx: Context, town: Town, node: Node) -> bool:
         return f"sector:{conn.sector}" in topo.segments and topo.segments[f"sector:{conn.sector}"].town == town.name
     if conn.link:
         link = next((x for x in town.links if x.name == conn.link), None)
-        return link is not None and all(
-            e in topo.devices and topo.devices[e].town == town.name for e in (link.a.device, link.b.device)
+        return (
+            link is not None
+            and node.name in (link.a.device, link.b.device)
+            and all(e in topo.devices and topo.devices[e].town == town.name for e in (link.a.device, link.b.device))
         )
     return conn.fibre in topo.devices and topo.devices[conn.fibre].town == town.name
 
