@@ -1,0 +1,130 @@
+"""Turn (part of) the inventory into a LabSpec: the same devices, links and addresses.
+
+Routers come up bare; only what the lab itself must emulate is addressed here: the NOFBI
+PoPs (with their eBGP side and service listeners) and one host per agency site standing for a
+machine on each of its LANs. Radio hops are shaped from the radio plan: rate = planned
+capacity, loss = planned unavailability (capped), delay = the plan's latency.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Interface, IPv4Network
+
+from countynet.allocate.allocator import Allocation
+from countynet.errors import CountynetError
+from countynet.inventory.addressing import handoff, ifname, lan_gateway, management
+from countynet.inventory.loader import Inventory
+from countynet.inventory.topology import Topology, site_lans
+from countynet.lab.spec import HostNode, LabSpec, Link, PopNode, RouterNode, Segment, Shaping
+from countynet.radio.plan import LinkPlan, RadioPlan
+from countynet.verify.expect import lan_host_name
+
+MAX_LOSS_PCT = 5.0
+
+
+def select_devices(inv: Inventory, topo: Topology, towns: list[str] | None = None, sites: list[str] | None = None) -> set[str]:
+    """All devices of the chosen towns; for a site, the site and every device on its path to the hub."""
+    if not towns and not sites:
+        return set(topo.devices)
+    chosen = {d.name for d in topo.devices.values() if towns and d.town in towns}
+    for site in sites or []:
+        if site not in topo.devices:
+            raise CountynetError(f"unknown site or device '{site}'", "see `countynet validate` for the names")
+        cur: str | None = site
+        while cur is not None and cur not in chosen:
+            chosen.add(cur)
+            seg = topo.segments.get(topo.parent.get(cur, ""))
+            cur = seg.members[0] if seg is not None and seg.members[0] != cur else None
+    unknown = set(towns or []) - {t.name for t in inv.towns}
+    if unknown:
+        raise CountynetError(f"unknown town(s): {', '.join(sorted(unknown))}", "use a town name from towns/*.yml")
+    return chosen
+
+
+def _shaping(plans: list[LinkPlan]) -> Shaping | None:
+    if not plans:
+        return None
+    lp = plans[0]
+    if lp.capacity_mbps <= 0:
+        return Shaping(rate_mbit=1.0, loss_pct=MAX_LOSS_PCT, delay_ms=lp.latency_ms)
+    loss = min(MAX_LOSS_PCT, max(0.0, round(100.0 - lp.availability_pct, 3)))
+    return Shaping(rate_mbit=round(lp.capacity_mbps, 1), loss_pct=loss, delay_ms=round(lp.latency_ms, 2))
+
+
+def spec_from_inventory(
+    inv: Inventory,
+    topo: Topology,
+    alloc: Allocation,
+    radio: RadioPlan | None,
+    devices: set[str],
+    name: str,
+) -> LabSpec:
+    spec = LabSpec(name=name)
+    towns = sorted({topo.devices[d].town for d in devices})
+    gateways: dict[str, IPv4Interface] = {}
+    for dev_name in sorted(devices):
+        dev = topo.devices[dev_name]
+        mgmt = management(inv, alloc, dev.town, dev_name)
+        if mgmt is None:
+            raise CountynetError(f"{dev_name} has no management address", "run `countynet allocate`")
+        gateways.setdefault(dev.town, IPv4Interface((int(mgmt.network.network_address) + 1, mgmt.network.prefixlen)))
+        spec.nodes.append(RouterNode(dev_name, mgmt, None if dev.platform == "frr" else dev.platform))
+
+    # NOFBI PoPs: one node per PoP, one interface per town it serves in this lab
+    pops: dict[str, PopNode] = {}
+    for town in towns:
+        h = handoff(inv, town)
+        hub = inv.town(town).hub.name  # type: ignore[union-attr]
+        if h is None or hub not in devices:
+            continue
+        pop = pops.get(h.pop.name)
+        if pop is None:
+            pop = PopNode(h.pop.name, h.pop.asn)
+            for svc in h.pop.services:
+                s = inv.network.services.get(svc)
+                if s is not None:
+                    pop.announce += [IPv4Network(p) for p in s.prefixes]
+                    pop.services.append((s.address, list(s.ports)))
+            pops[h.pop.name] = pop
+            spec.nodes.append(pop)
+        pop_if = f"t-{town}"[:15]
+        pop.interfaces[pop_if] = h.pop_ip
+        pop.bgp_neighbors.append((h.hub_ip.ip, inv.town(town).asn))  # type: ignore[union-attr]
+        spec.links.append(Link(f"handoff:{town}", (hub, "nofbi0"), (h.pop.name, pop_if)))
+
+    for seg in sorted(topo.segments.values(), key=lambda s: s.id):
+        if seg.kind in ("fibre", "ptp"):
+            a, b = seg.members
+            if a not in devices or b not in devices:
+                continue
+            shaping = _shaping(radio.for_segment(seg.id)) if radio and seg.kind == "ptp" else None
+            spec.links.append(
+                Link(seg.id, (a, ifname(topo, alloc, a, seg)), (b, ifname(topo, alloc, b, seg)), shaping)
+            )
+        elif seg.kind == "sector" and seg.members[0] in devices:
+            bs = seg.members[0]
+            members = []
+            for station in seg.members[1:]:
+                if station in devices:
+                    plan = radio.for_station(station, seg.id) if radio else None
+                    members.append((station, ifname(topo, alloc, station, seg), _shaping([plan] if plan else [])))
+            spec.segments.append(Segment(seg.id, (bs, ifname(topo, alloc, bs, seg)), members))
+
+    # one host per agency site, an interface on each of its LANs
+    for site_name, (town, site) in sorted(topo.sites.items()):
+        if site_name not in devices:
+            continue
+        host = HostNode(lan_host_name(site_name))
+        for i, lan in enumerate(site_lans(inv, site)):
+            gw = lan_gateway(alloc, town.name, site_name, lan.name)
+            if gw is None:
+                continue
+            host_if = f"eth{i}"
+            host.interfaces[host_if] = IPv4Interface((int(gw.ip) + 1, gw.network.prefixlen))
+            if host.gateway is None:
+                host.gateway = gw.ip
+            spec.links.append(Link(f"lan:{site_name}/{lan.name}", (site_name, f"lan-{lan.name}"), (host.name, host_if)))
+        if host.interfaces:
+            spec.nodes.append(host)
+    spec.mgmt_gateways = [gateways[t] for t in sorted(gateways)]
+    return spec
