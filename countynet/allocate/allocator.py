@@ -269,7 +269,7 @@ def _allocate_town(
         previous = _old(old, cat)
         for key in sorted(previous):
             addr = _parse_addr(previous[key])
-            pool = pool_for(key)
+            pool = pool_for(key, addr)
             if key not in want and (release or addr is None):
                 result.released.append(f"{town} {cat} {key} {previous[key]}")
                 continue
@@ -288,7 +288,7 @@ def _allocate_town(
             store[key] = net.network_address
             (result.moved if key in previous else result.added).append(f"{town} {cat} {key} {net.network_address}")
 
-    address_category("management", ta.management, lambda _k: mgmt)
+    address_category("management", ta.management, lambda _k, _a=None: mgmt)
     station_pools: dict[str, _Pool] = {}
     for key, net in ta.sectors.items():
         pool = _Pool(net)
@@ -296,12 +296,15 @@ def _allocate_town(
         pool.used += [(first, first + 1), (int(net.broadcast_address), int(net.broadcast_address))]  # base station
         station_pools[key] = pool
 
-    def station_pool(site: str) -> _Pool | None:
+    def station_pool(site: str, addr: IPv4Address | None = None) -> _Pool | None:
         seg_id = topo.parent.get(site) or ""
         if not seg_id.startswith("sector:"):
             seg = next((s for s in topo.segments_of(site) if s.kind == "sector"), None)
             seg_id = seg.id if seg else ""
-        return station_pools.get(seg_id.removeprefix("sector:"))
+        pool = station_pools.get(seg_id.removeprefix("sector:"))
+        if pool is None and addr is not None:  # a removed site: keep its address reserved in its sector
+            pool = next((p for p in station_pools.values() if addr in p.block), None)
+        return pool
 
     address_category("stations", ta.stations, station_pool)
     ta.ports = _ports(town, topo, _old(old, "ports"), release, result)

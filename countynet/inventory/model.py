@@ -9,11 +9,21 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Network
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from countynet.errors import Pos
 
+
+def _text_only(value: Any) -> Any:
+    """Addresses must be written as text: pydantic would read `true` or `7` as an address."""
+    if isinstance(value, bool | int | float):
+        raise ValueError("write the address or prefix as text, e.g. 10.96.0.0/19")
+    return value
+
+
 Name = Annotated[str, Field(min_length=1, max_length=63)]
+Net = Annotated[IPv4Network, BeforeValidator(_text_only)]
+Addr = Annotated[IPv4Address, BeforeValidator(_text_only)]
 Dbm = Annotated[float, Field(ge=-150, le=60)]
 Db = Annotated[float, Field(ge=-10, le=80)]
 Metres = Annotated[float, Field(ge=0, le=10000)]
@@ -47,14 +57,14 @@ class Coordinates(Node):
 
 # ---------------------------------------------------------------- network.yml
 class Pools(Node):
-    aggregates: IPv4Network = Field(description="town aggregates must be carved from this block")
-    management: IPv4Network = Field(description="out-of-band management subnets of the towns")
+    aggregates: Net = Field(description="town aggregates must be carved from this block")
+    management: Net = Field(description="out-of-band management subnets of the towns")
 
 
 class Service(Node):
     description: str = ""
-    prefixes: list[IPv4Network] = Field(min_length=1)
-    address: IPv4Address = Field(description="the endpoint verify connects to")
+    prefixes: list[Net] = Field(min_length=1)
+    address: Addr = Field(description="the endpoint verify connects to")
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(min_length=1)
     qos: Literal["critical", "business", "default"] = "business"
 
@@ -93,9 +103,9 @@ class Management(Node):
     admin_user: str = "netops"
     admin_password: SecretRef | str = Field(default_factory=lambda: SecretRef(env="COUNTYNET_ADMIN_PASSWORD"))
     ssh_public_key: str | None = None
-    ntp_servers: list[IPv4Address] = Field(default_factory=list)
-    syslog_servers: list[IPv4Address] = Field(default_factory=list)
-    dns_servers: list[IPv4Address] = Field(default_factory=list)
+    ntp_servers: list[Addr] = Field(default_factory=list)
+    syslog_servers: list[Addr] = Field(default_factory=list)
+    dns_servers: list[Addr] = Field(default_factory=list)
     snmp: Literal["none", "v3"] = "none"
     snmp_user: str = "countynet-mon"
     snmp_auth: SecretRef | str | None = None
@@ -142,7 +152,7 @@ class Network(Node):
 # ---------------------------------------------------------------- nofbi.yml
 class Handoff(Node):
     town: Name
-    prefix: IPv4Network = Field(description="the /30 or /31 NOFBI assigned for this town")
+    prefix: Net = Field(description="the /30 or /31 NOFBI assigned for this town")
 
 
 class Pop(Node):
@@ -270,8 +280,8 @@ class Town(Node):
     location: Coordinates
     asn: Annotated[int, Field(ge=1, le=4294967295)]
     nofbi_pop: Name
-    aggregate: IPv4Network
-    management: IPv4Network
+    aggregate: Net
+    management: Net
     terrain: Literal["smooth", "average", "rough"] | None = None
     climate: Literal["humid", "average", "dry"] | None = None
     k_factor: Annotated[float, Field(gt=0, le=10)] | None = None

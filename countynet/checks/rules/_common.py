@@ -28,7 +28,7 @@ def known_platforms() -> frozenset[str]:
     """Platform names from the platform registry when it exists, else the three we ship."""
     try:
         import countynet.platforms as reg  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    except Exception:  # absent, or broken mid-edit: validation must still run
         return FALLBACK_PLATFORMS
     for attr in ("PLATFORMS", "REGISTRY", "platforms"):
         value = getattr(reg, attr, None)

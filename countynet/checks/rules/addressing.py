@@ -313,12 +313,13 @@ def pool_overlap(ctx: Context) -> Iterator[Issue]:
             f"pools.management {pools.management} overlaps pools.aggregates {pools.aggregates}",
             "use disjoint blocks so management addresses are never announced",
         )
-    for what, prefix, pos in _external(ctx):
-        for key in ("aggregates", "management"):
-            pool = getattr(pools, key)
-            if pool.overlaps(prefix) and what.startswith("service"):
-                yield Issue(
-                    pos,
-                    f"{what} {prefix} is inside pools.{key} {pool}",
-                    f"the service would be shadowed by town routes; move pools.{key} or correct the prefix",
-                )
+    for name, svc in ctx.inv.network.services.items():
+        for i, prefix in enumerate(svc.prefixes):
+            for key in ("aggregates", "management"):
+                pool = getattr(pools, key)
+                if pool.overlaps(prefix):
+                    yield Issue(
+                        svc.pos_of("prefixes", i),
+                        f"service '{name}' prefix {prefix} overlaps pools.{key} {pool}",
+                        f"town routes would shadow the service; move pools.{key} or correct the prefix",
+                    )

@@ -90,7 +90,12 @@ def invalid_hostname(ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("CN104", "duplicate-name", "error", "duplicate PoP, PtP link, sector (per base station) or handoff town")
+@rule(
+    "CN104",
+    "duplicate-name",
+    "error",
+    "two PoPs, two PtP links (network-wide) or two sectors of a base station share a name",
+)
 def duplicate_name(ctx: Context) -> Iterator[Issue]:
     inv = ctx.inv
     pops: dict[str, Node] = {}
@@ -549,14 +554,14 @@ def bad_coordinates(ctx: Context) -> Iterator[Issue]:
         lat, lon = loc.lat, loc.lon
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             yield Issue(
-                loc.pos,
+                loc.pos_of("lat"),
                 f"{owner}: lat {lat}, lon {lon} is not a place on Earth",
                 "write decimal degrees, latitude first (e.g. lat: -1.15, lon: 36.96)",
             )
         elif not (KENYA_LAT[0] <= lat <= KENYA_LAT[1] and KENYA_LON[0] <= lon <= KENYA_LON[1]):
             swapped = KENYA_LAT[0] <= lon <= KENYA_LAT[1] and KENYA_LON[0] <= lat <= KENYA_LON[1]
             yield Issue(
-                loc.pos,
+                loc.pos_of("lat"),
                 f"{owner}: lat {lat}, lon {lon} is outside Kenya",
                 "lat and lon look swapped"
                 if swapped

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from countynet.checks.engine import Context
 from countynet.checks.registry import Issue, rule
 from countynet.checks.rules._common import display
-from countynet.errors import CountynetError, Pos
+from countynet.errors import CountynetError
 from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR, Inventory
 from countynet.inventory.model import Node, SecretRef
 from countynet.inventory.yaml_source import SourceMap, parse_yaml
@@ -51,45 +50,61 @@ def secret_in_clear(ctx: Context) -> Iterator[Issue]:
             )
 
 
-def _walk(data: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield (*path, k), v
-            yield from _walk(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _walk(v, (*path, i))
+def _suspects(inv: Inventory) -> dict[str, list[tuple[Any, ...]]]:
+    """Key paths, per file, whose last key looks like a secret; found in the loader's SourceMap."""
+    lock = display(inv, inv.root / LOCK_FILE)
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for file, keys in inv.smap.positions:
+        if not keys or not isinstance(keys[-1], str):
+            continue
+        key = keys[-1]
+        if not SECRET_KEY.search(key) or "public" in key.lower():
+            continue
+        if file == lock and len(keys) > 2:
+            continue  # generated object names (a device may be called 'x-key')
+        if file != lock and key in MODEL_SECRETS:
+            continue  # typed secret fields: CN401
+        out.setdefault(file, []).append(keys)
+    return out
 
 
-def _files(inv: Inventory) -> list[Path]:
-    root = inv.root
-    towns = sorted((root / TOWNS_DIR).glob("*.yml")) + sorted((root / TOWNS_DIR).glob("*.yaml"))
-    return [p for p in (root / NETWORK_FILE, root / NOFBI_FILE, *towns, root / LOCK_FILE) if p.is_file()]
+def _value(data: Any, keys: tuple[Any, ...]) -> Any:
+    for k in keys:
+        if (isinstance(data, dict) and k in data) or (
+            isinstance(data, list) and isinstance(k, int) and 0 <= k < len(data)
+        ):
+            data = data[k]
+        else:
+            return None
+    return data
 
 
 @rule("CN402", "secret-like-key", "error", "a key named like a password/secret/psk/community/key holds a literal value")
 def secret_like_key(ctx: Context) -> Iterator[Issue]:
-    for path in _files(ctx.inv):
-        name = display(ctx.inv, path)
-        smap = SourceMap()
-        try:
-            data = parse_yaml(path.read_text(encoding="utf-8"), name, smap)
+    inv = ctx.inv
+    suspects = _suspects(inv)
+    if not suspects:
+        return
+    for path in [
+        inv.root / NETWORK_FILE,
+        inv.root / NOFBI_FILE,
+        *sorted((inv.root / TOWNS_DIR).glob("*.y*ml")),
+        inv.root / LOCK_FILE,
+    ]:
+        name = display(inv, path)
+        if name not in suspects:
+            continue
+        try:  # the model keeps no raw values, so read the suspect file again
+            data = parse_yaml(path.read_text(encoding="utf-8"), name, SourceMap())
         except (CountynetError, OSError, UnicodeDecodeError):
             continue  # unreadable files are reported by the loader
-        is_lock = path.name == LOCK_FILE
-        for keys, value in _walk(data, ()):
-            key = keys[-1]
-            if not isinstance(key, str) or not SECRET_KEY.search(key) or "public" in key.lower():
-                continue
-            if is_lock and len(keys) > 2:
-                continue  # generated object names (a device may be called 'x-key')
-            if not is_lock and key in MODEL_SECRETS:
-                continue
+        for keys in sorted(suspects[name], key=repr):
+            value = _value(data, keys)
             if isinstance(value, bool) or value is None or value == "" or isinstance(value, dict | list):
                 continue
             yield Issue(
-                smap.positions.get((name, keys), Pos(name)),
-                f"'{key}' holds a literal value: a secret in clear in {name}",
+                inv.smap.positions[(name, keys)],
+                f"'{keys[-1]}' holds a literal value: a secret in clear in {name}",
                 REF_HINT,
             )
 
