@@ -1,0 +1,37 @@
+"""Run the CN5xx baseline rules (scope "rendered") over rendered configs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from countynet.checks.finding import Finding
+from countynet.checks.registry import RULES, load_rules
+from countynet.platforms import Platform, get
+
+
+@dataclass
+class RenderedFile:
+    """What a baseline rule sees: one rendered config, its platform, and secret values that must not appear."""
+
+    hostname: str
+    platform: Platform
+    text: str
+    file: str
+    secret_values: list[str] = field(default_factory=list)
+
+
+def check_rendered(
+    texts: Mapping[str, str], host_platform: Mapping[str, str], secret_values: Iterable[str] = ()
+) -> list[Finding]:
+    """Findings of every rendered-scope rule over every file, sorted by file and line."""
+    load_rules()
+    values = [v for v in secret_values if v]
+    out: list[Finding] = []
+    rules = [r for r in RULES.values() if r.scope == "rendered"]
+    for host in sorted(texts):
+        plat = get(host_platform[host])
+        subject = RenderedFile(host, plat, texts[host], host + plat.suffix, values)
+        for r in rules:
+            out.extend(r.run(subject))
+    return sorted(out, key=lambda f: (f.pos.file if f.pos else "", f.pos.line if f.pos else 0, f.rule))

@@ -1,0 +1,32 @@
+"""The one Jinja environment every template is rendered with.
+
+StrictUndefined turns a missing intent field into an error instead of an empty line;
+trim/lstrip blocks keep templates readable without leaking their indentation.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from countynet.render.filters import FILTERS
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@lru_cache(maxsize=8)
+def environment(root: str | None = None) -> Environment:
+    """The shared environment over `root` (default: the repository's templates/ folder)."""
+    env = Environment(
+        loader=FileSystemLoader(root or str(TEMPLATES)),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    return env
