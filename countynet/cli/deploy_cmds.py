@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from countynet import pipeline
 from countynet.cli.main import app, state
 from countynet.cli.output import FINDINGS, OK, console, guarded, print_json
-from countynet.deploy.engine import DeployOptions, DeployReport, DeviceResult, deploy
-from countynet.deploy.journal import Journal, list_runs
+
+if TYPE_CHECKING:
+    from countynet.deploy.engine import DeployOptions, DeployReport, DeviceResult
 from countynet.errors import CountynetError
 
 STYLE = {
@@ -42,6 +43,10 @@ def run_deploy(
     quiet: bool = False,
 ) -> DeployReport:
     """Prepare, render and deploy; shared by `deploy` and `rollout`."""
+    from countynet import pipeline
+    from countynet.deploy.engine import deploy
+    from countynet.deploy.journal import Journal
+
     if target not in ("field", "lab"):
         raise CountynetError(f"unknown target '{target}'", "use --target field or --target lab")
     prep = pipeline.prepare(state.inventory)
@@ -123,6 +128,8 @@ def deploy_cmd(
     Devices are changed from the edge of each town inwards, so no change cuts the path to a
     device that still waits for its own. Every run keeps a journal under .countynet/runs/.
     """
+    from countynet.deploy.engine import DeployOptions
+
     opts = DeployOptions(commit, revert_in, canary, batch_size or None, max_failures, health_timeout)
     report = run_deploy(
         town or None, site or None, target, lab_name, opts, resume, show_diff and not json_out, json_out
@@ -139,6 +146,8 @@ def deploy_cmd(
 @guarded
 def runs_cmd(json_out: bool = JSON) -> int:
     """List deploy runs from their journals (newest last)."""
+    from countynet.deploy.journal import list_runs
+
     runs = list_runs()
     if json_out:
         print_json([vars(r) for r in runs])

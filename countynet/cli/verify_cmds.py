@@ -5,22 +5,22 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from countynet import pipeline
 from countynet.cli.deploy_cmds import JSON, LAB, SITE, TARGET, TOWN, print_summary, run_deploy
 from countynet.cli.main import app, state
 from countynet.cli.output import FINDINGS, OK, console, guarded, print_json
-from countynet.deploy.engine import DeployOptions, DeployReport
-from countynet.deploy.journal import Journal, list_runs
 from countynet.deploy.state import state_dir
 from countynet.errors import CountynetError
 from countynet.report.formats import to_json, to_junit, to_markdown
-from countynet.verify.expect import expectations
 from countynet.verify.results import VerifyReport
-from countynet.verify.runner import verify
+
+if TYPE_CHECKING:
+    from countynet import pipeline
+    from countynet.deploy.engine import DeployReport
 
 PHASE3_TOWNS, PHASE3_SITES = 6, 140
 
@@ -28,6 +28,10 @@ PHASE3_TOWNS, PHASE3_SITES = 6, 140
 def run_verify(
     towns: list[str] | None, sites: list[str] | None, target: str, lab_name: str, wait: float
 ) -> VerifyReport:
+    from countynet import pipeline
+    from countynet.verify.expect import expectations
+    from countynet.verify.runner import verify
+
     prep = pipeline.prepare(state.inventory)
     devices = pipeline.select(prep, towns, sites)
     lab = pipeline.lab_for(lab_name) if target == "lab" else None
@@ -113,6 +117,8 @@ def rollout_cmd(
 
     With --target lab the virtual lab is built first, bare, so the deploy is what makes it route.
     """
+    from countynet import pipeline
+    from countynet.deploy.engine import DeployOptions
     from countynet.render.renderer import write_rendered
 
     t0 = time.monotonic()
@@ -207,6 +213,9 @@ def _path(topo: object, site: str) -> set[str]:
 @guarded
 def status_cmd(json_out: bool = JSON) -> int:
     """Rollout progress against the phase-3 targets, from the latest journals and verify results."""
+    from countynet import pipeline
+    from countynet.deploy.journal import Journal, list_runs
+
     prep = pipeline.prepare(state.inventory)
     topo = prep.ctx.topo
     deployed: dict[str, str] = {}
