@@ -1,0 +1,413 @@
+"""NAPALM driver for FRRouting 8.4 on Linux (lab namespaces and white-box routers).
+
+The contract is NAPALM's `NetworkDriver` (napalm/base/base.py); where we differ, it says so.
+How it works: SSH exec channels (paramiko) into the box; every change is computed and applied
+ON the device with FRR's own `frr-reload.py` (`--test` to diff, `--reload` to apply), because
+frr-reload must read the device's own /etc/frr and running daemons. frr-reload is not atomic,
+so the commit script keeps the previous running config and reloads it if anything fails.
+Commit-confirm (`revert_in`) is a detached timer process on the device that restores the
+previous config unless confirmed, so it works even if the controller dies.
+
+optional_args: port (22), key_file, known_hosts, ssh_strict (True: unknown host keys are
+refused, unlike netmiko's default), allow_agent (False), sudo (False: prefix device commands
+with `sudo -n`), frr_reload (/usr/lib/frr/frr-reload.py), state_dir (/etc/frr/countynet: the
+device-side backups, pending marker and timer; must be per device), frr_conf (/etc/frr/frr.conf),
+require_converge (True: after the reload, frr-reload --test must find nothing left to do, else
+the commit counts as failed and is undone).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shlex
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from napalm.base import NetworkDriver
+from napalm.base import constants as c
+from napalm.base.exceptions import (
+    CommandErrorException,
+    CommitConfirmException,
+    CommitError,
+    ConnectionClosedException,
+    ConnectionException,
+    MergeConfigException,
+    ReplaceConfigException,
+)
+
+from countynet.drivers import frr_parse as parse
+from countynet.drivers import frr_scripts as scripts
+from countynet.drivers.ssh import ExecResult, SSHError, SSHExec
+from countynet.platforms import split_frr
+
+DEFAULT_RELOAD = "/usr/lib/frr/frr-reload.py"
+DEFAULT_STATE_DIR = "/etc/frr/countynet"
+DEFAULT_FRR_CONF = "/etc/frr/frr.conf"
+
+
+class FRRDriver(NetworkDriver):
+    """FRRouting over SSH; see the module docstring for optional_args."""
+
+    platform = "frr"
+
+    def __init__(
+        self,
+        hostname: str,
+        username: str,
+        password: str,
+        timeout: int = 60,
+        optional_args: dict[str, Any] | None = None,
+    ) -> None:
+        args = dict(optional_args or {})
+        self.hostname = hostname
+        self.username = username
+        self.password = password
+        self.timeout = timeout
+        self.port = int(args.get("port", 22) or 22)
+        self.key_file: str | None = args.get("key_file")
+        self.known_hosts: str | None = args.get("known_hosts")
+        self.ssh_strict = bool(args.get("ssh_strict", True))
+        self.allow_agent = bool(args.get("allow_agent", False))
+        self.sudo = "sudo -n " if args.get("sudo") else ""
+        self.reload_path = str(args.get("frr_reload", DEFAULT_RELOAD))
+        self.state_dir = str(args.get("state_dir", DEFAULT_STATE_DIR))
+        self.frr_conf = str(args.get("frr_conf", DEFAULT_FRR_CONF))
+        self.converge = 1 if args.get("require_converge", True) else 0
+        self.session = uuid.uuid4().hex[:12]
+        self._ssh: SSHExec | None = None
+        self._candidate: str | None = None
+        self._candidate_path = f"{self.state_dir}/candidate.{self.session}.conf"
+        self._snippet_path = f"{self.state_dir}/candidate.{self.session}.snippet.conf"
+        self._nft_path = f"{self.state_dir}/candidate.{self.session}.nft"
+        self._nft: str | None = None  # the nftables part of the candidate (after NFT_MARKER)
+        self._merge = False
+
+    # -- connection ------------------------------------------------------------------------
+
+    def open(self) -> None:
+        ssh = SSHExec(
+            self.hostname,
+            self.username,
+            self.password,
+            port=self.port,
+            timeout=self.timeout,
+            key_file=self.key_file,
+            known_hosts=self.known_hosts,
+            strict=self.ssh_strict,
+            allow_agent=self.allow_agent,
+        )
+        try:
+            ssh.connect()
+        except SSHError as exc:
+            raise ConnectionException(str(exc)) from exc
+        self._ssh = ssh
+
+    def close(self) -> None:
+        if self._ssh is not None:
+            with contextlib.suppress(Exception):
+                self.discard_config()
+            self._ssh.close()
+            self._ssh = None
+
+    def is_alive(self) -> dict[str, bool]:
+        return {"is_alive": bool(self._ssh and self._ssh.alive)}
+
+    def _run(self, command: str, stdin: str | None = None, timeout: float | None = None) -> ExecResult:
+        if self._ssh is None:
+            raise ConnectionClosedException("connection is not open; call open() first")
+        try:
+            return self._ssh.run(command, stdin=stdin, timeout=timeout)
+        except SSHError as exc:
+            raise ConnectionClosedException(str(exc)) from exc
+
+    def _script(self, body: str, timeout: float | None = None, **extra: str | int) -> ExecResult:
+        """Run a device-side script with the driver's environment."""
+        envs = scripts.env(SD=self.state_dir, RELOAD=self.reload_path, CONF=self.frr_conf, **extra)
+        return self._run(f"{self.sudo}env {envs} sh -s", stdin=body, timeout=timeout)
+
+    def _vtysh(self, *commands: str) -> str:
+        cmd = " ".join(f"-c {shlex.quote(c)}" for c in commands)
+        return self._run(f"{self.sudo}vtysh {cmd}").out
+
+    # -- candidate ---------------------------------------------------------------------------
+
+    def _load(self, filename: str | None, config: str | None, merge: bool) -> None:
+        exc_type = MergeConfigException if merge else ReplaceConfigException
+        if filename is not None:
+            config = Path(filename).read_text()
+        if config is None:
+            raise exc_type("give a filename or a config string")
+        self.discard_config()
+        config, nft = split_frr(config)  # countynet's FRR files carry an nftables part for ACLs
+        nft_ok = True
+        if nft.strip():
+            nft_ok = self._ssh_upload(self._nft_path, nft).ok
+        mk = self._run(f"{self.sudo}mkdir -p {shlex.quote(self.state_dir)}")
+        snippet = None
+        if merge:
+            base = self._script(scripts.MERGE_BASE)
+            if not base.ok:
+                raise exc_type(f"cannot read running config: {base.err.strip()}")
+            snippet, config = config, parse.merge_config(base.out, config)
+            mk = mk if not mk.ok else self._ssh_upload(self._snippet_path, snippet)
+        up = self._ssh_upload(self._candidate_path, config)
+        if not (mk.ok and up.ok and nft_ok):
+            raise exc_type(f"cannot upload candidate: {(mk.err + up.err).strip()}")
+        nft_arg = self._nft_path if nft.strip() else ""
+        check = self._script(scripts.CHECK, CAND=self._snippet_path if merge else self._candidate_path, NFT=nft_arg)
+        if not check.ok:
+            self.discard_config()
+            raise exc_type(f"candidate refused by vtysh syntax check: {check.err.strip() or check.out.strip()}")
+        self._candidate = config
+        self._nft = nft if nft.strip() else None
+        self._merge = merge
+
+    def _ssh_upload(self, path: str, text: str) -> ExecResult:
+        assert self._ssh is not None
+        try:
+            return self._ssh.upload(path, text, prefix=self.sudo)
+        except SSHError as exc:
+            raise ConnectionClosedException(str(exc)) from exc
+
+    def load_replace_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        """Stage a full config; syntax-checked on the device now (`vtysh -m -f`), applied on commit."""
+        self._load(filename, config, merge=False)
+
+    def load_merge_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        """Merge: commit applies the snippet with `vtysh -f` (FRR's additive semantics: nothing is
+        removed, a repeated single-valued line overrides). compare_config diffs the running config
+        against the running config with the snippet folded in block by block; where the snippet
+        overrides a single-valued line the diff shows both lines (only FRR knows which are such).
+        """
+        self._load(filename, config, merge=True)
+
+    def compare_config(self) -> str:
+        """Empty when frr-reload would change nothing; otherwise a unified diff of the normalised
+        running vs candidate config (or frr-reload's delete/add plan when only it sees the change)."""
+        if self._candidate is None:
+            return ""
+        res = self._script(scripts.COMPARE, CAND=self._candidate_path, NFT=self._nft_path if self._nft else "")
+        sec = parse.split_sections(res.out)
+        if sec.get("rc", "1").strip() != "0":
+            raise CommandErrorException(f"frr-reload --test failed: {res.err.strip()}")
+        deletes, adds = parse.parse_reload_test(sec.get("test", ""))
+        diff = parse.render_diff(sec.get("running", ""), self._candidate, sec.get("test", "")) if deletes or adds else ""
+        if sec.get("nft", "same").strip() != "same":
+            diff += parse.nft_diff(sec.get("nft_applied", ""), self._nft or "")
+        return diff
+
+    def discard_config(self) -> None:
+        if self._ssh is not None and self._ssh.alive:
+            paths = " ".join(shlex.quote(p) for p in (self._candidate_path, self._snippet_path, self._nft_path))
+            self._run(f"{self.sudo}rm -f {paths}")
+        self._candidate = None
+        self._nft = None
+        self._merge = False
+
+    # -- commit / confirm / rollback ----------------------------------------------------------
+
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        """Apply the candidate with frr-reload on the device; on any failure the device restores
+        the previous config itself and we raise (Replace/MergeConfigException when the candidate
+        was refused or failed to apply and was undone, CommitError otherwise). With revert_in, a device-side timer reverts unless confirmed;
+        without, the result is written to frr.conf at once. `message` is only logged on the device."""
+        if self._candidate is None:
+            raise CommitError("no candidate loaded")
+        if revert_in is not None and int(revert_in) <= 0:
+            raise CommitError("revert_in must be a positive number of seconds")
+        token = uuid.uuid4().hex[:12]
+        res = self._script(
+            scripts.COMMIT,
+            timeout=max(self.timeout, 120),
+            CAND=self._candidate_path,
+            NFT=self._nft_path if self._nft else "",
+            REVERT=int(revert_in or 0),
+            TOKEN=token,
+            CONVERGE=self.converge,
+            SNIPPET=self._snippet_path if self._merge else "",
+            REVERT_SCRIPT=scripts.REVERT_SH,
+        )
+        detail = (res.err or res.out).strip()
+        if res.rc == 12:
+            raise CommitError(detail)
+        refused = MergeConfigException if self._merge else ReplaceConfigException
+        if res.rc == 13:
+            raise refused(f"candidate refused by vtysh syntax check: {detail}")
+        if res.rc == 20:
+            raise refused(f"apply failed; previous config restored: {detail}")
+        if res.rc == 22:
+            raise CommitError(f"apply failed AND restore incomplete; device needs attention: {detail}")
+        if not res.ok:
+            raise CommitError(f"commit failed (rc {res.rc}): {detail}")
+        self.discard_config()
+        if message:
+            with contextlib.suppress(Exception):
+                self._run(
+                    f"{self.sudo}sh -c {shlex.quote(f'echo {shlex.quote(message)} >> {self.state_dir}/commit.log')}"
+                )
+
+    def has_pending_commit(self) -> bool:
+        """Read from the device, so a new session (or another controller) sees a pending commit."""
+        res = self._script(scripts.PENDING)
+        return res.ok and res.out.strip() not in ("", "none")
+
+    def confirm_commit(self) -> None:
+        res = self._script(scripts.CONFIRM)
+        if res.rc == 30:
+            raise CommitConfirmException("no commit is pending confirmation")
+        if not res.ok:
+            raise CommitConfirmException(f"confirm failed (rc {res.rc}): {(res.err or res.out).strip()}")
+
+    def rollback(self) -> None:
+        """Restore the config from before the last commit (cancelling a pending confirm)."""
+        res = self._script(scripts.ROLLBACK, timeout=max(self.timeout, 120))
+        if not res.ok:
+            raise CommitError(f"rollback failed (rc {res.rc}): {(res.err or res.out).strip()}")
+
+    # -- getters ------------------------------------------------------------------------------
+
+    def _batch(self, parts: dict[str, str]) -> dict[str, str]:
+        """Run several commands in one round trip; returns each one's stdout by name."""
+        body = "".join(f"echo '@@CN@@ {name}'\n{cmd} 2>/dev/null\n" for name, cmd in parts.items())
+        return parse.split_sections(self._run(f"{self.sudo}sh -s", stdin=body).out)
+
+    def get_facts(self) -> dict[str, Any]:
+        s = self._batch(
+            {
+                "hostname": "hostname",
+                "fqdn": "hostname -f",
+                "uptime": "cat /proc/uptime",
+                "version": "vtysh -c 'show version'",
+                "links": "ip -j link show",
+                "model": "cat /sys/class/dmi/id/product_name",
+                "serial": "cat /sys/class/dmi/id/product_serial",
+            }
+        )
+        return parse.facts(
+            s.get("hostname", ""),
+            s.get("fqdn", ""),
+            s.get("uptime", ""),
+            s.get("version", ""),
+            parse.loads(s.get("links", ""), []),
+            s.get("model", ""),
+            s.get("serial", ""),
+        )
+
+    def get_interfaces(self) -> dict[str, dict[str, Any]]:
+        s = self._batch({"links": "ip -j -d link show", "frr": "vtysh -c 'show interface json'"})
+        return parse.interfaces(parse.loads(s.get("links", ""), []), parse.loads(s.get("frr", ""), {}))
+
+    def get_interfaces_ip(self) -> dict[str, Any]:
+        return parse.interfaces_ip(parse.loads(self._run("ip -j addr show").out, []))
+
+    def get_bgp_neighbors(self) -> dict[str, Any]:
+        s = self._batch(
+            {
+                "summary": "vtysh -c 'show bgp vrf all summary json'",
+                "neighbors": "vtysh -c 'show bgp vrf all neighbors json'",
+            }
+        )
+        return parse.bgp_neighbors(parse.loads(s.get("summary", ""), {}), parse.loads(s.get("neighbors", ""), {}))
+
+    def get_route_to(self, destination: str = "", protocol: str = "", longer: bool = False) -> dict[str, Any]:
+        """`show ip[v6] route DEST json`: an address gives the longest match, a prefix the exact
+        prefix (FRR semantics); `longer` adds more-specifics. Empty dict when there is no route."""
+        v6 = ":" in destination
+        fam = "ipv6" if v6 else "ip"
+        if not destination:
+            cmd = f"show {fam} route json"
+        elif longer:
+            cmd = f"show {fam} route {destination} longer-prefixes json"
+        else:
+            cmd = f"show {fam} route {destination} json"
+        table = parse.loads(self._vtysh(cmd), {}) or {}
+        bgp_attrs: dict[str, dict[str, Any]] = {}
+        bgp_prefixes = [p for p, rs in table.items() if any(r.get("protocol") == "bgp" for r in rs or [])]
+        if bgp_prefixes and protocol.lower() in ("", "bgp"):
+            afi = "ipv6" if v6 else "ipv4"
+            s = self._batch(
+                {"asn": "vtysh -c 'show bgp summary json'"}
+                | {f"p{i}": f"vtysh -c 'show bgp {afi} unicast {p} json'" for i, p in enumerate(bgp_prefixes)}
+            )
+            asn_json = parse.loads(s.get("asn", ""), {}) or {}
+            local_as = int((asn_json.get(f"{afi}Unicast") or asn_json).get("as", 0) or 0)
+            for i, p in enumerate(bgp_prefixes):
+                bgp_attrs[p] = parse.bgp_route_attrs(parse.loads(s.get(f"p{i}", ""), {}) or {}, local_as)
+        return parse.routes(table, protocol, bgp_attrs)
+
+    def ping(
+        self,
+        destination: str,
+        source: str = c.PING_SOURCE,
+        ttl: int = c.PING_TTL,
+        timeout: int = c.PING_TIMEOUT,
+        size: int = c.PING_SIZE,
+        count: int = c.PING_COUNT,
+        vrf: str = c.PING_VRF,
+        source_interface: str = c.PING_SOURCE_INTERFACE,
+    ) -> dict[str, Any]:
+        """Linux ping on the device. `vrf` is not supported (this kernel has no VRF devices)."""
+        if vrf:
+            return {"error": "vrf is not supported by the FRR driver"}
+        cmd = ["ping", "-n", "-c", str(int(count)), "-W", str(int(timeout)), "-s", str(int(size)), "-t", str(int(ttl))]
+        if source or source_interface:
+            cmd += ["-I", source or source_interface]
+        cmd.append(destination)
+        per_probe = max(1, int(timeout)) + 1
+        res = self._run(" ".join(shlex.quote(c) for c in cmd), timeout=count * per_probe + 10)
+        return parse.ping(res.out, res.err)
+
+    def get_config(
+        self, retrieve: str = "all", full: bool = False, sanitized: bool = False, format: str = "text"
+    ) -> dict[str, str]:
+        """running = `show running-config` (banner stripped), startup = frr.conf, candidate = the
+        staged candidate. `full` is ignored: FRR 8.4 has no "show running-config all"."""
+        if format != "text":
+            raise NotImplementedError("FRR config is text only")
+        out = {"running": "", "startup": "", "candidate": ""}
+        if retrieve in ("all", "running"):
+            out["running"] = parse.clean_running(self._vtysh("show running-config"))
+        if retrieve in ("all", "startup"):
+            out["startup"] = self._run(f"{self.sudo}cat {shlex.quote(self.frr_conf)}").out
+        if retrieve in ("all", "candidate"):
+            out["candidate"] = self._candidate or ""
+        if sanitized:
+            out = {k: parse.sanitise(v) for k, v in out.items()}
+        return out
+
+    def cli(self, commands: list[str], encoding: str = "text") -> dict[str, Any]:
+        """Run vtysh commands. encoding="json" appends `json` where missing and parses the reply.
+        A command vtysh rejects raises CommandErrorException (NAPALM's EOS/Junos behaviour)."""
+        if encoding not in ("text", "json"):
+            raise NotImplementedError(f"encoding {encoding!r} is not supported")
+        out: dict[str, Any] = {}
+        for command in commands:
+            cmd = command
+            if encoding == "json" and not cmd.rstrip().endswith(" json"):
+                cmd = f"{cmd.rstrip()} json"
+            res = self._run(f"{self.sudo}vtysh -c {shlex.quote(cmd)}")
+            text = res.out
+            if res.rc != 0 or text.lstrip().startswith("% Unknown command"):
+                raise CommandErrorException(f"{command!r}: {(res.err or text).strip()}")
+            if encoding == "json":
+                try:
+                    out[command] = json.loads(text)
+                except ValueError as exc:
+                    raise CommandErrorException(f"{command!r} gave no JSON: {text[:200]}") from exc
+            else:
+                out[command] = text
+        return out
+
+    # -- helpers for tests and deploy ---------------------------------------------------------
+
+    def wait_pending_cleared(self, timeout: float) -> bool:
+        """Poll until no commit is pending (the device timer fired or someone confirmed)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.has_pending_commit():
+                return True
+            time.sleep(0.5)
+        return not self.has_pending_commit()

@@ -1,0 +1,196 @@
+"""Shell scripts the FRR driver runs ON the device (POSIX sh, fed through `sh -s`).
+
+Everything that must hold even if the controller vanishes mid-way lives here, on the device:
+the backup, the apply-or-restore sequence and the commit-confirm timer. All scripts take the
+same environment (SD state dir, RELOAD path to frr-reload.py, CONF the persisted frr.conf) and
+serialise on one flock, so a confirm and a firing timer can never interleave.
+
+Exit codes: 11 busy, 12 commit pending, 13 syntax error, 14 cannot read running config,
+20 apply failed (previous config restored), 21 write failed, 22 restore incomplete,
+30 nothing pending, 31 nothing to roll back to.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+COMMON = r"""
+set -u
+mkdir -p "$SD" && chmod 700 "$SD" || exit 10
+exec 9>>"$SD/lock"
+flock -w 60 9 || { echo "countynet: device busy (another change holds $SD/lock)" >&2; exit 11; }
+running() { vtysh -c 'show running-config' | sed -e '/^Building configuration/d' -e '/^Current configuration:/d'; }
+keep_startup() { if [ -e "$CONF" ]; then cp -p "$CONF" "$SD/startup.conf"; else rm -f "$SD/startup.conf"; fi; }
+put_startup_back() { if [ -e "$SD/startup.conf" ]; then cp -p "$SD/startup.conf" "$CONF"; fi; }
+stop_timer() {
+  if [ -s "$SD/timer.pid" ]; then
+    p=$(cat "$SD/timer.pid")
+    if grep -q countynet-revert "/proc/$p/cmdline" 2>/dev/null; then kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null; fi
+  fi
+  rm -f "$SD/timer.pid"
+}
+restore_nft() {  # put the pre-commit nftables table back (only when countynet manages one)
+  [ -e "$SD/nft.rollback" ] || return 0
+  nft -f "$SD/nft.rollback" >> "$SD/restore.log" 2>&1 || return 1
+  if grep -q '{' "$SD/nft.rollback"; then cp "$SD/nft.rollback" "$SD/nft.applied"; else rm -f "$SD/nft.applied"; fi
+}
+restore() {  # reload the pre-commit config; verify nothing is left over
+  restore_nft || echo "countynet: nftables restore failed" >&2
+  "$RELOAD" --reload --stdout "$SD/rollback.conf" > "$SD/restore.log" 2>&1
+  r=$?
+  left=$("$RELOAD" --test "$SD/rollback.conf" 2>/dev/null)
+  if [ $r -ne 0 ] || [ -n "$left" ]; then
+    "$RELOAD" --reload --stdout "$SD/rollback.conf" >> "$SD/restore.log" 2>&1
+    left=$("$RELOAD" --test "$SD/rollback.conf" 2>/dev/null)
+  fi
+  [ -z "$left" ] && return 0
+  echo "countynet: RESTORE INCOMPLETE; still differs from the previous config:" >&2
+  echo "$left" >&2
+  return 1
+}
+"""
+
+# The timer: a detached session leader (setsid), so it outlives the SSH session and the
+# controller. It only acts if the pending marker still carries its own token.
+REVERT_SH = r"""#!/bin/sh
+# countynet-revert: FRR commit-confirm timer (started by the countynet FRR driver)
+TOKEN=$1; sleep "$2"
+exec 9>>"$SD/lock"; flock 9
+read t rest < "$SD/pending" 2>/dev/null || exit 0
+[ "$t" = "$TOKEN" ] || exit 0
+echo "$(date -u +%FT%TZ) timer $TOKEN expired: restoring previous config" >> "$SD/revert.log"
+if [ -e "$SD/nft.rollback" ]; then
+  nft -f "$SD/nft.rollback" >> "$SD/revert.log" 2>&1
+  if grep -q '{' "$SD/nft.rollback"; then cp "$SD/nft.rollback" "$SD/nft.applied"; else rm -f "$SD/nft.applied"; fi
+fi
+"$RELOAD" --reload --stdout "$SD/rollback.conf" >> "$SD/revert.log" 2>&1
+"$RELOAD" --reload --stdout "$SD/rollback.conf" >> "$SD/revert.log" 2>&1 || true
+vtysh -c 'write memory' >> "$SD/revert.log" 2>&1
+rm -f "$SD/pending" "$SD/timer.pid"
+echo "$(date -u +%FT%TZ) reverted $TOKEN" >> "$SD/revert.log"
+"""
+
+CHECK = r"""
+set -u
+vtysh -m -f "$CAND" > /dev/null 2> "$CAND.err" || { cat "$CAND.err" >&2; rm -f "$CAND.err"; exit 13; }
+if [ -n "${NFT:-}" ]; then nft -c -f "$NFT" > /dev/null 2> "$CAND.err" || { cat "$CAND.err" >&2; rm -f "$CAND.err"; exit 13; }; fi
+rm -f "$CAND.err"
+"""
+
+COMPARE = r"""
+set -u
+echo "@@CN@@ running"
+vtysh -c 'show running-config' | sed -e '/^Building configuration/d' -e '/^Current configuration:/d'
+echo "@@CN@@ test"
+"$RELOAD" --test "$CAND" 2> "$CAND.testerr"
+rc=$?
+echo "@@CN@@ rc"
+echo $rc
+if [ $rc -ne 0 ]; then cat "$CAND.testerr" >&2; fi
+rm -f "$CAND.testerr"
+echo "@@CN@@ nft"
+if [ -n "${NFT:-}" ]; then
+  if cmp -s "$NFT" "$SD/nft.applied" && nft list table inet countynet > /dev/null 2>&1; then echo same; else echo differs; fi
+elif [ -e "$SD/nft.applied" ]; then echo remove; else echo same; fi
+echo "@@CN@@ nft_applied"
+cat "$SD/nft.applied" 2>/dev/null
+"""
+
+MERGE_BASE = r"""
+set -u
+vtysh -c 'show running-config' | sed -e '/^Building configuration/d' -e '/^Current configuration:/d'
+"""
+
+COMMIT = (
+    COMMON
+    + r"""
+[ -e "$SD/pending" ] && { echo "countynet: a commit is pending confirmation; confirm or roll back first" >&2; exit 12; }
+vtysh -m -f "$CAND" > /dev/null 2> "$SD/syntax.err" || { cat "$SD/syntax.err" >&2; exit 13; }
+running > "$SD/rollback.new" && [ -s "$SD/rollback.new" ] || { echo "countynet: cannot read running config" >&2; exit 14; }
+mv "$SD/rollback.new" "$SD/rollback.conf"
+keep_startup
+if [ -n "${NFT:-}" ] || [ -e "$SD/nft.applied" ]; then  # countynet manages the `inet countynet` table
+  if [ -e "$SD/nft.applied" ]; then cp "$SD/nft.applied" "$SD/nft.rollback"
+  else printf 'table inet countynet\ndelete table inet countynet\n' > "$SD/nft.rollback"; fi
+else
+  rm -f "$SD/nft.rollback"
+fi
+cp "$CAND" "$SD/committed.conf"
+find "$SD" -name 'candidate.*.conf' -mmin +1440 -delete 2>/dev/null  # left by controllers that died
+fail() {  # undo a failed or partial apply, leave frr.conf as it was, report
+  restore || { put_startup_back; exit 22; }
+  put_startup_back
+  exit 20
+}
+if [ -n "${SNIPPET:-}" ]; then
+  # merge: FRR's own additive semantics (later lines override, nothing is removed)
+  apply() { vtysh -f "$SNIPPET" > "$SD/apply.log" 2>&1; }
+  CONVERGE=0
+else
+  apply() { "$RELOAD" --reload --stdout "$SD/committed.conf" > "$SD/apply.log" 2>&1; }
+fi
+if ! apply; then
+  grep -E '^%|line [0-9]+:|ERROR|failed' "$SD/apply.log" | sed -e 's/\x1b\[[0-9;]*m//g' | head -20 >&2
+  fail
+fi
+# frr-reload can exit 0 and still leave lines unapplied; a second pass settles ordering issues,
+# anything left after that is an apply that did not take.
+if [ "$CONVERGE" = 1 ] && [ -n "$("$RELOAD" --test "$SD/committed.conf" 2>/dev/null)" ]; then
+  "$RELOAD" --reload --stdout "$SD/committed.conf" >> "$SD/apply.log" 2>&1
+  left=$("$RELOAD" --test "$SD/committed.conf" 2>/dev/null)
+  if [ -n "$left" ]; then
+    echo "countynet: config did not take; still to apply after two passes:" >&2
+    echo "$left" | head -20 >&2
+    fail
+  fi
+fi
+if [ -n "${NFT:-}" ]; then  # nft -f is atomic: the whole table or nothing
+  nft -f "$NFT" > "$SD/nft.log" 2>&1 || { cat "$SD/nft.log" >&2; fail; }
+  cp "$NFT" "$SD/nft.applied"
+elif [ -e "$SD/nft.applied" ]; then
+  nft delete table inet countynet 2> /dev/null; rm -f "$SD/nft.applied"
+fi
+if [ "$REVERT" -gt 0 ]; then
+  put_startup_back  # frr-reload wrote frr.conf; the old one stays until confirmed (a reboot reverts too)
+  printf '%s\n' "$REVERT_SCRIPT" > "$SD/revert.sh"
+  echo "$TOKEN $(( $(date +%s) + REVERT ))" > "$SD/pending"
+  setsid nohup sh "$SD/revert.sh" "$TOKEN" "$REVERT" countynet-revert > /dev/null 2>&1 < /dev/null 9>&- &
+  echo $! > "$SD/timer.pid"
+else
+  vtysh -c 'write memory' > /dev/null || exit 21
+fi
+echo OK
+"""
+)
+
+CONFIRM = (
+    COMMON
+    + r"""
+[ -e "$SD/pending" ] || { echo "countynet: no commit is pending confirmation" >&2; exit 30; }
+stop_timer
+rm -f "$SD/pending"
+vtysh -c 'write memory' > /dev/null || exit 21
+echo OK
+"""
+)
+
+ROLLBACK = (
+    COMMON
+    + r"""
+[ -s "$SD/rollback.conf" ] || { echo "countynet: no previous config to roll back to" >&2; exit 31; }
+stop_timer
+restore || exit 22
+vtysh -c 'write memory' > /dev/null || exit 21
+rm -f "$SD/pending"
+echo OK
+"""
+)
+
+PENDING = r"""
+if [ -e "$SD/pending" ]; then cat "$SD/pending"; else echo none; fi
+"""
+
+
+def env(**values: str | int) -> str:
+    """`K=V ...` prefix exporting the script's environment (values shell-quoted)."""
+    return " ".join(f"{k}={shlex.quote(str(v))}" for k, v in values.items())
