@@ -142,10 +142,8 @@ class FRRDriver(NetworkDriver):
             raise exc_type("give a filename or a config string")
         self.discard_config()
         config, nft = split_frr(config)  # countynet's FRR files carry an nftables part for ACLs
-        nft_ok = True
-        if nft.strip():
-            nft_ok = self._ssh_upload(self._nft_path, nft).ok
         mk = self._run(f"{self.sudo}mkdir -p {shlex.quote(self.state_dir)}")
+        nft_ok = self._ssh_upload(self._nft_path, nft).ok if nft.strip() else True
         snippet = None
         if merge:
             base = self._script(scripts.MERGE_BASE)

@@ -15,6 +15,9 @@ from typing import Any
 # `vtysh -m -f` reject "Building configuration..." as an unknown command).
 _RUNNING_NOISE = re.compile(r"^(Building configuration\.\.\.|Current configuration:)\s*$")
 _DIFF_SKIP = re.compile(r"^(frr version .*|end|!.*)$")
+# Lines frr-reload --test lists although FRR never echoes them back the same way (its own
+# version string, an empty `line vty`): not differences (same list as the device-side scripts).
+_RELOAD_NOISE = re.compile(r"^(frr version .*|line vty|exit|end|!)$")
 _SECRET = re.compile(r"^(\s*(?:.*\s)?(?:password|authentication-key|message-digest-key \d+ md5|community))\s+\S+(.*)$")
 
 
@@ -42,6 +45,10 @@ def normalise(text: str) -> list[str]:
             blocks[-1].append(ln)
         else:
             blocks.append([ln])
+    blocks = [b for b in blocks if b != ["line vty"]]  # empty: FRR does not show it
+    for b in blocks:
+        if b[0].startswith("interface "):  # interface sub-commands have no order; FRR sorts its own
+            b[1:] = sorted(b[1:])
     blocks.sort(key=lambda b: b[0])
     return [ln for b in blocks for ln in b]
 
@@ -125,7 +132,7 @@ def parse_reload_test(output: str) -> tuple[list[str], list[str]]:
         if ln.strip() == "Lines To Add":
             section = adds
             continue
-        if section is None or not ln.strip() or set(ln.strip()) == {"="}:
+        if section is None or not ln.strip() or set(ln.strip()) == {"="} or _RELOAD_NOISE.match(ln.strip()):
             continue
         section.append(ln.rstrip())
     return deletes, adds

@@ -19,6 +19,9 @@ set -u
 mkdir -p "$SD" && chmod 700 "$SD" || exit 10
 exec 9>>"$SD/lock"
 flock -w 60 9 || { echo "countynet: device busy (another change holds $SD/lock)" >&2; exit 11; }
+# frr-reload --test lists lines FRR never echoes back the same way (its own version, an empty
+# `line vty`): they are not differences, and counting them would fail every commit.
+pending_lines() { "$RELOAD" --test "$1" 2>/dev/null | grep -vE '^(Lines To (Add|Delete)|=+|frr version .*|line vty|exit|!|end|)$'; }
 running() { vtysh -c 'show running-config' | sed -e '/^Building configuration/d' -e '/^Current configuration:/d'; }
 keep_startup() { if [ -e "$CONF" ]; then cp -p "$CONF" "$SD/startup.conf"; else rm -f "$SD/startup.conf"; fi; }
 put_startup_back() { if [ -e "$SD/startup.conf" ]; then cp -p "$SD/startup.conf" "$CONF"; fi; }
@@ -38,10 +41,10 @@ restore() {  # reload the pre-commit config; verify nothing is left over
   restore_nft || echo "countynet: nftables restore failed" >&2
   "$RELOAD" --reload --stdout "$SD/rollback.conf" > "$SD/restore.log" 2>&1
   r=$?
-  left=$("$RELOAD" --test "$SD/rollback.conf" 2>/dev/null)
+  left=$(pending_lines "$SD/rollback.conf")
   if [ $r -ne 0 ] || [ -n "$left" ]; then
     "$RELOAD" --reload --stdout "$SD/rollback.conf" >> "$SD/restore.log" 2>&1
-    left=$("$RELOAD" --test "$SD/rollback.conf" 2>/dev/null)
+    left=$(pending_lines "$SD/rollback.conf")
   fi
   [ -z "$left" ] && return 0
   echo "countynet: RESTORE INCOMPLETE; still differs from the previous config:" >&2
@@ -135,9 +138,9 @@ if ! apply; then
 fi
 # frr-reload can exit 0 and still leave lines unapplied; a second pass settles ordering issues,
 # anything left after that is an apply that did not take.
-if [ "$CONVERGE" = 1 ] && [ -n "$("$RELOAD" --test "$SD/committed.conf" 2>/dev/null)" ]; then
+if [ "$CONVERGE" = 1 ] && [ -n "$(pending_lines "$SD/committed.conf")" ]; then
   "$RELOAD" --reload --stdout "$SD/committed.conf" >> "$SD/apply.log" 2>&1
-  left=$("$RELOAD" --test "$SD/committed.conf" 2>/dev/null)
+  left=$(pending_lines "$SD/committed.conf")
   if [ -n "$left" ]; then
     echo "countynet: config did not take; still to apply after two passes:" >&2
     echo "$left" | head -20 >&2

@@ -96,14 +96,22 @@ class _Town:
         self.carried = set(carried)
 
 
+# On a sector the base station must be the designated router: stations (priority 0) then form a
+# full adjacency with it alone, instead of stopping at 2-Way with whichever station won the election.
+OSPF_PRIORITY = {"sector": 100, "station": 0}
+
+
 def _ospf(t: _Town, kind: str) -> dict[str, Any] | None:
-    if kind in ("handoff", "management"):
-        return None  # never in the IGP: NOFBI is an external peer, management is out of band
-    passive = kind in ("loopback", "lan")
+    if kind == "management":
+        return None  # out of band: never in the IGP
+    # The NOFBI handoff is advertised but passive: no adjacency with the external peer, and every
+    # agency can reach the NOFBI gateway address (what verify pings).
+    passive = kind in ("loopback", "lan", "handoff")
     return {
         "area": AREA,
         "network_type": "point-to-point" if kind in ("fibre", "ptp") else ("broadcast" if not passive else None),
         "passive": passive,
+        "priority": OSPF_PRIORITY.get(kind),
         "hello": t.hello,
         "dead": t.dead,
     }
