@@ -55,7 +55,15 @@ def deploy_config(
     assert before is not None
     problems = gate(task.host, task.nornir.config, before, health_prefixes, health_timeout)
     if not problems:
-        conn.confirm_commit()
+        try:
+            conn.confirm_commit()
+        except Exception as exc:  # e.g. the device-side timer fired first: it is back on the old config
+            note = clean(f"could not confirm ({exc}); the device reverted to its previous config")
+            return Result(
+                task.host,
+                failed=True,
+                result={"status": "reverted", "diff": clean(diff), "error": note, "seconds": _t(started)},
+            )
         return Result(
             task.host, changed=True, result={"status": "changed", "diff": clean(diff), "seconds": _t(started)}
         )

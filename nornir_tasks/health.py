@@ -73,7 +73,8 @@ def gate(host: Any, nornir_config: Any, before: Health, prefixes: list[str], tim
         after = Health()
         conn = None
         try:
-            conn = fresh_connection(host, nornir_config)
+            remaining = max(2, int(deadline - time.monotonic()))
+            conn = fresh_connection(host, nornir_config, timeout=min(10, remaining))
             after = snapshot(conn, prefixes)
         except Exception:
             after = Health(management=False)

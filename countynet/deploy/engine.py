@@ -12,6 +12,7 @@ from nornir.core import Nornir
 from countynet.deploy.journal import Journal
 from countynet.deploy.locks import DeviceLocks
 from countynet.deploy.order import Target, stages
+from countynet.errors import CountynetError
 from nornir_tasks.deploy import deploy_config
 
 FAILED = {"failed", "reverted"}
@@ -69,6 +70,11 @@ def deploy(
     progress: Callable[[DeviceResult], None] | None = None,
 ) -> DeployReport:
     """Push `candidates` to `targets` in stages; dry-run unless opts.commit."""
+    if opts.commit and opts.health_timeout + 10 > opts.revert_in:
+        raise CountynetError(
+            f"--revert-in {opts.revert_in} s leaves no time to confirm after a {opts.health_timeout:.0f} s health gate",
+            "use a revert timer at least 10 s longer than --health-timeout",
+        )
     clean = redact or (lambda s: s)
     if resume:
         journal = Journal.open(resume, clean)

@@ -35,7 +35,7 @@ stop_timer() {
 restore_nft() {  # put the pre-commit nftables table back (only when countynet manages one)
   [ -e "$SD/nft.rollback" ] || return 0
   nft -f "$SD/nft.rollback" >> "$SD/restore.log" 2>&1 || return 1
-  if grep -q '{' "$SD/nft.rollback"; then cp "$SD/nft.rollback" "$SD/nft.applied"; else rm -f "$SD/nft.applied"; fi
+  if grep -q '{' "$SD/nft.rollback"; then cp "$SD/nft.rollback" "$SD/nft.applied"; nft list table inet countynet > "$SD/nft.live" 2>/dev/null; else rm -f "$SD/nft.applied" "$SD/nft.live"; fi
 }
 restore() {  # reload the pre-commit config; verify nothing is left over
   restore_nft || echo "countynet: nftables restore failed" >&2
@@ -64,7 +64,7 @@ read t rest < "$SD/pending" 2>/dev/null || exit 0
 echo "$(date -u +%FT%TZ) timer $TOKEN expired: restoring previous config" >> "$SD/revert.log"
 if [ -e "$SD/nft.rollback" ]; then
   nft -f "$SD/nft.rollback" >> "$SD/revert.log" 2>&1
-  if grep -q '{' "$SD/nft.rollback"; then cp "$SD/nft.rollback" "$SD/nft.applied"; else rm -f "$SD/nft.applied"; fi
+  if grep -q '{' "$SD/nft.rollback"; then cp "$SD/nft.rollback" "$SD/nft.applied"; nft list table inet countynet > "$SD/nft.live" 2>/dev/null; else rm -f "$SD/nft.applied" "$SD/nft.live"; fi
 fi
 "$RELOAD" --reload --stdout "$SD/rollback.conf" >> "$SD/revert.log" 2>&1
 "$RELOAD" --reload --stdout "$SD/rollback.conf" >> "$SD/revert.log" 2>&1 || true
@@ -93,7 +93,12 @@ if [ $rc -ne 0 ]; then cat "$CAND.testerr" >&2; fi
 rm -f "$CAND.testerr"
 echo "@@CN@@ nft"
 if [ -n "${NFT:-}" ]; then
-  if cmp -s "$NFT" "$SD/nft.applied" && nft list table inet countynet > /dev/null 2>&1; then echo same; else echo differs; fi
+  # same file as applied AND the live table as it was right after applying (catches drift)
+  if cmp -s "$NFT" "$SD/nft.applied" && nft list table inet countynet 2>/dev/null | cmp -s - "$SD/nft.live"; then
+    echo same
+  else
+    echo differs
+  fi
 elif [ -e "$SD/nft.applied" ]; then echo remove; else echo same; fi
 echo "@@CN@@ nft_applied"
 cat "$SD/nft.applied" 2>/dev/null
@@ -150,8 +155,9 @@ fi
 if [ -n "${NFT:-}" ]; then  # nft -f is atomic: the whole table or nothing
   nft -f "$NFT" > "$SD/nft.log" 2>&1 || { cat "$SD/nft.log" >&2; fail; }
   cp "$NFT" "$SD/nft.applied"
+  nft list table inet countynet > "$SD/nft.live"
 elif [ -e "$SD/nft.applied" ]; then
-  nft delete table inet countynet 2> /dev/null; rm -f "$SD/nft.applied"
+  nft delete table inet countynet 2> /dev/null; rm -f "$SD/nft.applied" "$SD/nft.live"
 fi
 if [ "$REVERT" -gt 0 ]; then
   put_startup_back  # frr-reload wrote frr.conf; the old one stays until confirmed (a reboot reverts too)

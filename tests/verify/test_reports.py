@@ -16,7 +16,9 @@ def sample() -> VerifyReport:
         [
             Check("thika", "thk-hub", "bgp", "10.254.0.0 AS37061", "ok", "received 5"),
             Check("thika", "thk-school", "tcp", "tsc 10.250.30.10:443", "fail", "ConnectionRefused", site="thk-school"),
-            Check("thika", "thk-school", "radio", "signal vs plan", "not-measurable", "FRR stand-in", site="thk-school"),
+            Check(
+                "thika", "thk-school", "radio", "signal vs plan", "not-measurable", "FRR stand-in", site="thk-school"
+            ),
             Check("malindi", "mld-hub", "ospf", "dn1 -> 10.96.1.1", "parse-error", "parse failure: header"),
             Check("malindi", "mld-clinic", "ping", "NOFBI gateway 10.254.0.2", "ok", "loss 0 %", site="mld-clinic"),
         ]
