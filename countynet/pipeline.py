@@ -97,7 +97,7 @@ def health_prefixes(prep: Prepared, devices: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def nornir(prep: Prepared, lab_inventory: Path | None, devices: set[str], workers: int = 20) -> Nornir:
+def nornir(prep: Prepared, lab_inventory: Path | None, devices: set[str], workers: int = 10) -> Nornir:
     nr = InitNornir(
         runner={"plugin": "threaded", "options": {"num_workers": workers}},
         inventory={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from nornir.core.task import Result, Task
@@ -13,11 +14,22 @@ SHOW_COMMANDS: dict[str, list[str]] = {
 }
 
 
+ROUTE_TABLE_JSON = {"frr": "show ip route json"}  # one round trip instead of a getter per prefix
+
+
 def collect_state(task: Task, prefixes: list[str]) -> Result:
     conn = task.host.get_connection("napalm", task.nornir.config)
-    commands = SHOW_COMMANDS.get(str(task.host.platform), [])
-    outputs: dict[str, Any] = conn.cli(commands) if commands else {}
+    platform = str(task.host.platform)
+    commands = SHOW_COMMANDS.get(platform, [])
+    table_cmd = ROUTE_TABLE_JSON.get(platform)
+    outputs: dict[str, Any] = conn.cli([*commands, table_cmd] if table_cmd else commands) if commands else {}
     routes: dict[str, bool] = {}
+    if table_cmd:
+        try:
+            table = json.loads(outputs.pop(table_cmd))
+            return Result(task.host, result={"outputs": outputs, "routes": {p: bool(table.get(p)) for p in prefixes}})
+        except (ValueError, AttributeError):
+            pass  # fall back to the NAPALM getter below
     for prefix in prefixes:
         try:
             routes[prefix] = bool(conn.get_route_to(destination=prefix))

@@ -41,6 +41,7 @@ def run_deploy(
     resume: str | None = None,
     show_diff: bool = True,
     quiet: bool = False,
+    bar: bool = False,
 ) -> DeployReport:
     """Prepare, render and deploy; shared by `deploy` and `rollout`."""
     from countynet import pipeline
@@ -67,7 +68,18 @@ def run_deploy(
             host.username = host.username or user
             host.password = password
 
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("deploy"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        TimeElapsedColumn(), console=console, transient=True, disable=not bar,
+    )  # fmt: skip
+    task = progress.add_task("", total=len(devices))
+
     def show(res: DeviceResult) -> None:
+        progress.update(task, advance=1, description=f"{res.device}: {res.status}")
+        if res.status in ("failed", "reverted") and bar:
+            console.print(f"[red]{res.status:>12}[/] {res.device}  [dim]{res.error}[/]", soft_wrap=True)
         if quiet:
             return
         line = f"[{STYLE.get(res.status, '')}]{res.status:>12}[/] {res.device}"
@@ -77,16 +89,17 @@ def run_deploy(
         if show_diff and res.diff and res.status in ("would-change", "failed", "reverted"):
             console.print(res.diff, markup=False, highlight=False, soft_wrap=True)
 
-    return deploy(
-        nr,
-        payload,
-        pipeline.targets(prep, devices),
-        opts,
-        health_prefixes=pipeline.health_prefixes(prep, devices),
-        redact=redact,
-        resume=resume,
-        progress=show,
-    )
+    with progress:
+        return deploy(
+            nr,
+            payload,
+            pipeline.targets(prep, devices),
+            opts,
+            health_prefixes=pipeline.health_prefixes(prep, devices),
+            redact=redact,
+            resume=resume,
+            progress=show,
+        )
 
 
 def print_summary(report: DeployReport) -> None:

@@ -147,7 +147,7 @@ def rollout_cmd(
         raise CountynetError(f"unknown target '{target}'", "use --target field or --target lab")
     opts = DeployOptions(True, revert_in, canary, None, max_failures, 30.0)
     t_dep = time.monotonic()
-    dep = run_deploy(towns, None, target, lab_name, opts, show_diff=False, quiet=True)
+    dep = run_deploy(towns, None, target, lab_name, opts, show_diff=False, quiet=True, bar=not json_out)
     print_summary(dep)
     console.print(f"[green]deploy[/]: {len(dep.results)} devices in {time.monotonic() - t_dep:.1f} s")
     ver = run_verify(towns, None, target, lab_name, wait)

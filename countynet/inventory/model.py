@@ -133,8 +133,8 @@ class Defaults(Node):
     k_factor: Annotated[float, Field(gt=0, le=10)] = 4 / 3
     terrain: Literal["smooth", "average", "rough"] = "average"
     climate: Literal["humid", "average", "dry"] = "average"
-    ospf_hello_s: Annotated[int, Field(ge=1, le=65535)] = 1
-    ospf_dead_s: Annotated[int, Field(ge=1, le=65535)] = 4
+    ospf_hello_s: Annotated[int, Field(ge=1, le=65535)] = 3
+    ospf_dead_s: Annotated[int, Field(ge=1, le=65535)] = 12
     bgp_keepalive_s: Annotated[int, Field(ge=1, le=65535)] = 3
     bgp_hold_s: Annotated[int, Field(ge=3, le=65535)] = 9
 

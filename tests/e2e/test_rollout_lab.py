@@ -86,8 +86,8 @@ def deployed(mini_lab: MiniLab) -> MiniLab:
     return mini_lab
 
 
-def _settle(seconds: float = 6.0) -> None:
-    time.sleep(seconds)  # OSPF dead interval is 4 s in the lab
+def _settle(seconds: float = 15.0) -> None:
+    time.sleep(seconds)  # the OSPF dead interval is 12 s
 
 
 def test_radio_link_down_fails_exactly_that_site(deployed: MiniLab) -> None:

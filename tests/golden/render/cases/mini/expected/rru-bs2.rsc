@@ -16,7 +16,9 @@ add address=10.100.2.129/26 interface=wlan1 comment="sec-s1"
 /routing ospf area add name=backbone area-id=0.0.0.0 instance=default-v2
 /routing ospf interface-template
 add area=backbone interfaces=loopback passive
-add area=backbone interfaces=ether2 type=ptp hello-interval=1s dead-interval=4sadd area=backbone interfaces=wlan1 type=broadcast hello-interval=1s dead-interval=4s priority=100/ip firewall filter
+add area=backbone interfaces=ether2 type=ptp hello-interval=3s dead-interval=12s
+add area=backbone interfaces=wlan1 type=broadcast hello-interval=3s dead-interval=12s priority=100
+/ip firewall filter
 add chain=input protocol=tcp dst-port=22 src-address=172.28.90.0/24 action=accept comment="ssh from management"
 add chain=input protocol=tcp dst-port=22 action=drop comment="ssh from elsewhere"
 /ip service

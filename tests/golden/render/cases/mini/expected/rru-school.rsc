@@ -18,7 +18,8 @@ add address=10.100.4.193/26 interface=lan-staff comment="lan-staff"
 /routing ospf area add name=backbone area-id=0.0.0.0 instance=default-v2
 /routing ospf interface-template
 add area=backbone interfaces=loopback passive
-add area=backbone interfaces=wlan1 type=broadcast hello-interval=1s dead-interval=4s priority=0add area=backbone interfaces=lan-staff passive
+add area=backbone interfaces=wlan1 type=broadcast hello-interval=3s dead-interval=12s priority=0
+add area=backbone interfaces=lan-staff passive
 /ip firewall filter
 add chain=input protocol=tcp dst-port=22 src-address=172.28.90.0/24 action=accept comment="ssh from management"
 add chain=input protocol=tcp dst-port=22 action=drop comment="ssh from elsewhere"
