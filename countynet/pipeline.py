@@ -3,6 +3,7 @@ lab -> deploy -> verify. Each function is one step over the previous step's outp
 
 from __future__ import annotations
 
+import logging
 import secrets as pysecrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,6 +99,11 @@ def health_prefixes(prep: Prepared, devices: set[str]) -> dict[str, list[str]]:
 
 
 def nornir(prep: Prepared, lab_inventory: Path | None, devices: set[str], workers: int = 10) -> Nornir:
+    # Failed tasks are reported in our own results; Nornir's logger would print tracebacks.
+    log = logging.getLogger("nornir")
+    log.propagate = False
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
     nr = InitNornir(
         runner={"plugin": "threaded", "options": {"num_workers": workers}},
         inventory={

@@ -210,6 +210,22 @@ def _preflight(spec: LabSpec) -> None:
             )
 
 
+# The kernel's ARP table is shared by all namespaces: a town-sized lab (hundreds of namespaces,
+# each with OSPF neighbours, sector bridges and LAN hosts) overflows the default gc_thresh3 of
+# 1024 and ARP starts failing ("No route to host" on management). Raise, never lower.
+NEIGH_THRESHOLDS = {"gc_thresh1": 4096, "gc_thresh2": 16384, "gc_thresh3": 32768}
+
+
+def _raise_neighbour_limits() -> None:
+    for key, wanted in NEIGH_THRESHOLDS.items():
+        path = Path(f"/proc/sys/net/ipv4/neigh/default/{key}")
+        try:
+            if int(path.read_text()) < wanted:
+                path.write_text(str(wanted))
+        except (OSError, ValueError):
+            continue
+
+
 def _node_record(spec: LabSpec, n: RouterNode | PopNode | HostNode) -> dict[str, Any]:
     rec: dict[str, Any] = {"netns": netns_name(spec.name, n.name)}
     if isinstance(n, RouterNode):
@@ -230,6 +246,7 @@ def lab_up(
 ) -> Lab:
     """Build the lab. persistent=False ties it to this process: cleanup_stale() removes it once we are gone."""
     _preflight(spec)
+    _raise_neighbour_limits()
     root_link = state_root() / spec.name
     lab_dir = Path(state_dir) if state_dir else root_link
     st = LabState.create(lab_dir, spec.name, persistent)

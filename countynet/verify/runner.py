@@ -148,7 +148,7 @@ def _site_checks(sites: list[SiteExpect], lab: Any) -> list[Check]:
             Check(s.town, s.site, "lan", "probes", "not-measurable", "LAN probes need the virtual lab", site=s.site)
             for s in sites
         ]
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    with ThreadPoolExecutor(max_workers=12) as pool:
         results = list(pool.map(lambda s: _probe_site(s, lab), sites))
     return [c for group in results for c in group]
 
