@@ -9,7 +9,7 @@ lock, adds one agency site (and refreshes the lock), commits again, then times:
 - the plan with `--full` (every town's intents compared, still rendering only what changed);
 - the baseline: load, allocate, radio plan, intents and render of every device on both sides.
 
-    python benchmarks/review_national.py [--towns 57] [--base-stations 18] [--sites 105]
+    python benchmarks/review_national.py [--towns 57] [--base-stations 5] [--sites 117]
 """
 
 from __future__ import annotations
@@ -38,10 +38,11 @@ from countynet.render.environment import TEMPLATES
 from countynet.render.renderer import render_intents
 from countynet.review import compute_plan
 
+# 2 km north of town05-bs0 (11 km north of the town centre), inside sector s0's beam
 NEW_SITE = """  - name: town05-newclinic
     agency: New Health Centre
     kind: health-centre
-    location: {lat: -0.487, lon: 34.502, elevation_m: 1200}
+    location: {lat: 0.6169, lon: 34.5005, elevation_m: 1200}
     connect: {sector: town05-bs0/s0}
 """
 
@@ -91,14 +92,14 @@ def baseline(top: Path) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--towns", type=int, default=57)
-    ap.add_argument("--base-stations", type=int, default=18)
-    ap.add_argument("--sites", type=int, default=105)
+    ap.add_argument("--base-stations", type=int, default=5)
+    ap.add_argument("--sites", type=int, default=117)
     ap.add_argument("--runs", type=int, default=3, help="Time each step this many times and keep the fastest.")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="countynet-review-bench-") as tmp:
         top = Path(tmp) / "repo"
         inv = top / "inventory"
-        write_inventory(inv, args.towns, args.base_stations, args.sites)
+        write_inventory(inv, args.towns, args.base_stations, args.sites, lock=False)
         shutil.copytree(TEMPLATES, top / "templates")
         refresh_lock(inv)
         git(top, "init", "-q", "-b", "main")

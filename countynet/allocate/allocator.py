@@ -10,6 +10,7 @@ cut into fixed blocks so that a reviewer can read an address and know what it is
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address, ip_network
@@ -85,31 +86,56 @@ def sector_prefix(clients: int) -> int:
 
 
 class _Pool:
-    """First-fit allocator over one block, tracking used ranges as integer intervals."""
+    """First-fit allocator over one block, tracking used ranges as integer intervals.
+
+    `used` may be appended to directly (reserved ranges); a sorted copy is kept alongside so
+    that `free` is a binary search instead of a scan (the lock re-takes every entry it holds).
+    """
 
     def __init__(self, block: IPv4Network, reserve_first: bool = False) -> None:
         self.block = block
-        first = int(block.network_address)
+        self._lo, self._hi = int(block.network_address), int(block.broadcast_address)
+        first = self._lo
         self.used: list[tuple[int, int]] = [(first, first)] if reserve_first else []
+        self._sorted: list[tuple[int, int]] = []
+        self._synced = -1  # len(used) when _sorted was last rebuilt; -1: never
+        self._disjoint = True
+
+    def _ordered(self) -> list[tuple[int, int]]:
+        if self._synced != len(self.used):
+            self._sorted = sorted(self.used)
+            self._synced = len(self.used)
+            self._disjoint = all(a[1] < b[0] for a, b in zip(self._sorted, self._sorted[1:], strict=False))
+        return self._sorted
+
+    def _add(self, start: int, end: int) -> None:
+        ordered = self._ordered()
+        self.used.append((start, end))
+        bisect.insort(ordered, (start, end))
+        self._synced = len(self.used)  # the new range is free, so the list stays disjoint
 
     def contains(self, net: IPv4Network) -> bool:
         return net.subnet_of(self.block)
 
     def free(self, start: int, end: int) -> bool:
-        return all(end < a or start > b for a, b in self.used)
+        ordered = self._ordered()
+        if not self._disjoint:
+            return all(end < a or start > b for a, b in self.used)
+        i = bisect.bisect_right(ordered, (end, 1 << 33))  # ranges starting at or before `end`
+        return i == 0 or ordered[i - 1][1] < start
 
     def take(self, net: IPv4Network) -> bool:
         s, e = int(net.network_address), int(net.broadcast_address)
-        if not self.contains(net) or not self.free(s, e):
+        if not (self._lo <= s and e <= self._hi) or not self.free(s, e):
             return False
-        self.used.append((s, e))
+        self._add(s, e)
         return True
 
     def next(self, prefixlen: int) -> IPv4Network | None:
         size = 1 << (32 - prefixlen)
-        start, last = int(self.block.network_address), int(self.block.broadcast_address)
+        start, last = self._lo, self._hi
         cur = start
-        for a, b in sorted(self.used):
+        for a, b in self._ordered():
             if b < cur:
                 continue
             while cur + size - 1 < a:
@@ -123,7 +149,7 @@ class _Pool:
 
     def _claim(self, start: int, prefixlen: int) -> IPv4Network:
         net = IPv4Network((start, prefixlen))
-        self.used.append((start, int(net.broadcast_address)))
+        self._add(start, int(net.broadcast_address))
         return net
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from countynet.checks.finding import Finding
 from countynet.checks.registry import RULES, load_rules
-from countynet.inventory.loader import Inventory, load
+from countynet.inventory.loader import Inventory, gc_paused, load
 from countynet.inventory.topology import Topology, build
 
 if TYPE_CHECKING:
@@ -64,6 +64,11 @@ def _sort_key(f: Finding) -> tuple[Any, ...]:
 
 def validate(root: Path | str, only: set[str] | None = None) -> Report:
     """Load `root` and run every model rule (or only the ids in `only`)."""
+    with gc_paused():  # the rules build the topology, allocation and radio plan: all long-lived
+        return _validate(root, only)
+
+
+def _validate(root: Path | str, only: set[str] | None) -> Report:
     start = time.perf_counter()
     result = load(root)
     if result.inventory is None:

@@ -192,7 +192,9 @@ class FRRDriver(NetworkDriver):
         if sec.get("rc", "1").strip() != "0":
             raise CommandErrorException(f"frr-reload --test failed: {res.err.strip()}")
         deletes, adds = parse.parse_reload_test(sec.get("test", ""))
-        diff = parse.render_diff(sec.get("running", ""), self._candidate, sec.get("test", "")) if deletes or adds else ""
+        diff = (
+            parse.render_diff(sec.get("running", ""), self._candidate, sec.get("test", "")) if deletes or adds else ""
+        )
         if sec.get("nft", "same").strip() != "same":
             diff += parse.nft_diff(sec.get("nft_applied", ""), self._nft or "")
         return diff

@@ -22,7 +22,9 @@ from countynet.verify.expect import lan_host_name
 MAX_LOSS_PCT = 5.0
 
 
-def select_devices(inv: Inventory, topo: Topology, towns: list[str] | None = None, sites: list[str] | None = None) -> set[str]:
+def select_devices(
+    inv: Inventory, topo: Topology, towns: list[str] | None = None, sites: list[str] | None = None
+) -> set[str]:
     """All devices of the chosen towns; for a site, the site and every device on its path to the hub."""
     if not towns and not sites:
         return set(topo.devices)
@@ -98,9 +100,7 @@ def spec_from_inventory(
             if a not in devices or b not in devices:
                 continue
             shaping = _shaping(radio.for_segment(seg.id)) if radio and seg.kind == "ptp" else None
-            spec.links.append(
-                Link(seg.id, (a, ifname(topo, alloc, a, seg)), (b, ifname(topo, alloc, b, seg)), shaping)
-            )
+            spec.links.append(Link(seg.id, (a, ifname(topo, alloc, a, seg)), (b, ifname(topo, alloc, b, seg)), shaping))
         elif seg.kind == "sector" and seg.members[0] in devices:
             bs = seg.members[0]
             members = []

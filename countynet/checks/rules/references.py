@@ -37,6 +37,11 @@ def _where(node: Node) -> str:
     return str(node.pos) if node.pos else "elsewhere"
 
 
+def _local_names(town: Town) -> list[str]:
+    """Device names of one town as written (hub, base stations, sites): `nodes` filtered to the town."""
+    return [town.hub.name, *(b.name for b in town.base_stations), *(s.name for s in town.sites)]
+
+
 def _town_of(inv: Inventory) -> dict[str, Town]:
     """Device name -> its town (first definition wins, as in the topology)."""
     out: dict[str, Town] = {}
@@ -375,7 +380,7 @@ def unknown_link(ctx: Context) -> Iterator[Issue]:
 def bad_fibre_target(ctx: Context) -> Iterator[Issue]:
     town_of = _town_of(ctx.inv)
     for town in ctx.inv.towns:
-        local = [n.name for t, n in nodes(ctx.inv) if t is town]
+        local = _local_names(town)
         refs: list[tuple[BaseStation | Site, Node, str | None]] = [
             (b, b.uplink, b.uplink.fibre) for b in town.base_stations
         ]
@@ -423,7 +428,7 @@ def not_a_link_end(ctx: Context) -> Iterator[Issue]:
 def bad_link_end(ctx: Context) -> Iterator[Issue]:
     town_of = _town_of(ctx.inv)
     for town in ctx.inv.towns:
-        local = [n.name for t, n in nodes(ctx.inv) if t is town]
+        local = _local_names(town)
         for link in town.links:
             if link.a.device == link.b.device:
                 yield Issue(
