@@ -77,24 +77,14 @@ run_id:
 import contextlib
 import os
 import sys
-from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
 
 
 def _lab(params: dict):  # type: ignore[no-untyped-def]
-    from countynet.errors import CountynetError
     from countynet.lab import Lab
-    from countynet.lab.state import LabState
 
-    if params["lab_name"]:
-        return Lab.load(params["lab_name"])
-    if params["lab_inventory"]:
-        st = LabState.load(Path(params["lab_inventory"]).resolve().parent)
-        if st is None:
-            raise CountynetError(f"no lab at {params['lab_inventory']}", "bring it up with `countynet lab up`")
-        return Lab(st)
-    return None
+    return Lab.find(params["lab_name"], params["lab_inventory"])
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from countynet.lab.manager import (
     lab_up,
     list_labs,
     require_lab_host,
+    unavailable_reason,
 )
 from countynet.lab.spec import HostNode, LabSpec, Link, PopNode, RouterNode, Segment, Shaping
 
@@ -34,4 +35,5 @@ __all__ = [
     "lab_up",
     "list_labs",
     "require_lab_host",
+    "unavailable_reason",
 ]

@@ -58,6 +58,15 @@ class SshTarget(NamedTuple):
     key_file: str
 
 
+def unavailable_reason() -> str | None:
+    """Why no lab can run on this host (for test skips), or None."""
+    try:
+        require_lab_host()
+    except CountynetError as exc:
+        return str(exc)
+    return None
+
+
 def require_lab_host() -> None:
     """The lab needs root and FRR; say so plainly instead of failing half-way."""
     if os.geteuid() != 0:
@@ -77,6 +86,18 @@ class Lab:
         self.state = state
         self.name = state.name
         self.dir = state.dir.resolve()
+
+    @classmethod
+    def find(cls, name: str | None = None, inventory_file: str | Path | None = None) -> Lab | None:
+        """The lab named `name`, or the one that wrote `inventory_file`; None when neither is given."""
+        if name:
+            return cls.load(name)
+        if inventory_file:
+            st = LabState.load(Path(inventory_file).resolve().parent)
+            if st is None:
+                raise CountynetError(f"no lab at {inventory_file}", "bring it up with `countynet lab up`")
+            return cls(st)
+        return None
 
     @classmethod
     def load(cls, name: str) -> Lab:

@@ -11,21 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from countynet.errors import CountynetError
-
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"
 OVERLAP = "overlaps an address already on this host"
 
 
 def lab_unavailable() -> str | None:
-    from countynet.lab import require_lab_host
+    from countynet.lab import unavailable_reason
 
-    try:
-        require_lab_host()
-    except CountynetError as exc:
-        return str(exc)
-    return None
+    return unavailable_reason()
 
 
 LAB_REASON = lab_unavailable()

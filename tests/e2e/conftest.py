@@ -14,19 +14,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from countynet.errors import CountynetError
-
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
 
 def lab_unavailable() -> str | None:
-    from countynet.lab import require_lab_host
+    from countynet.lab import unavailable_reason
 
-    try:
-        require_lab_host()
-    except CountynetError as exc:
-        return str(exc)
-    return None
+    return unavailable_reason()
 
 
 REASON = lab_unavailable()

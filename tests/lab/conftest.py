@@ -12,18 +12,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from countynet.errors import CountynetError
-
 
 def lab_unavailable() -> str | None:
-    """Why the lab cannot run here, or None."""
-    from countynet.lab import require_lab_host
+    from countynet.lab import unavailable_reason
 
-    try:
-        require_lab_host()
-    except CountynetError as exc:
-        return str(exc)
-    return None
+    return unavailable_reason()
 
 
 REASON = lab_unavailable()
