@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from countynet.errors import Pos
 from countynet.inventory.loader import LOCK_FILE, Inventory
 from countynet.inventory.model import BaseStation, Hub, Site, Town
 
+T = TypeVar("T")
 FALLBACK_PLATFORMS = frozenset({"frr", "ios", "routeros"})
 
 
@@ -18,6 +20,15 @@ def nodes(inv: Inventory) -> Iterator[tuple[Town, Hub | BaseStation | Site]]:
         yield town, town.hub
         yield from ((town, bs) for bs in town.base_stations)
         yield from ((town, s) for s in town.sites)
+
+
+def repeats(items: Iterable[T], key: Callable[[T], Hashable]) -> Iterator[tuple[T, T]]:
+    """(item, first item with the same key) for every item whose key was seen before."""
+    seen: dict[Hashable, T] = {}
+    for item in items:
+        first = seen.setdefault(key(item), item)
+        if first is not item:
+            yield item, first
 
 
 def role_of(node: Hub | BaseStation | Site) -> str:

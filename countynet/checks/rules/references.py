@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from countynet.checks.engine import Context
 from countynet.checks.registry import Issue, rule
-from countynet.checks.rules._common import known_platforms, nodes, role_of
+from countynet.checks.rules._common import known_platforms, nodes, repeats, role_of
 from countynet.inventory.loader import Inventory
 from countynet.inventory.model import BaseStation, Connect, Coordinates, Node, Site, Town, Uplink
 from countynet.inventory.topology import Topology, site_services
@@ -53,15 +53,12 @@ def _town_of(inv: Inventory) -> dict[str, Town]:
 # ------------------------------------------------------------------------ names
 @rule("CN101", "duplicate-town", "error", "two towns have the same name")
 def duplicate_town(ctx: Context) -> Iterator[Issue]:
-    seen: dict[str, Town] = {}
-    for town in ctx.inv.towns:
-        first = seen.setdefault(town.name.lower(), town)
-        if first is not town:
-            yield Issue(
-                town.pos_of("name"),
-                f"town '{town.name}' is already defined at {first.pos_of('name')}",
-                "give each town a unique name (one towns/<town>.yml per town)",
-            )
+    for town, first in repeats(ctx.inv.towns, lambda t: t.name.lower()):
+        yield Issue(
+            town.pos_of("name"),
+            f"town '{town.name}' is already defined at {first.pos_of('name')}",
+            "give each town a unique name (one towns/<town>.yml per town)",
+        )
 
 
 @rule("CN102", "duplicate-device", "error", "two devices (hub, base station, site) share a hostname network-wide")
@@ -103,49 +100,38 @@ def invalid_hostname(ctx: Context) -> Iterator[Issue]:
 )
 def duplicate_name(ctx: Context) -> Iterator[Issue]:
     inv = ctx.inv
-    pops: dict[str, Node] = {}
-    for pop in inv.nofbi.pops:
-        first = pops.setdefault(pop.name, pop)
-        if first is not pop:
-            yield Issue(
-                pop.pos_of("name"),
-                f"PoP '{pop.name}' is already defined at {first.pos_of('name')}",
-                "rename or merge the two PoPs",
-            )
-    links: dict[str, Node] = {}
+    for pop, first in repeats(inv.nofbi.pops, lambda p: p.name):
+        yield Issue(
+            pop.pos_of("name"),
+            f"PoP '{pop.name}' is already defined at {first.pos_of('name')}",
+            "rename or merge the two PoPs",
+        )
+    all_links = (link for town in inv.towns for link in town.links)
+    for link, first in repeats(all_links, lambda lk: lk.name):
+        yield Issue(
+            link.pos_of("name"),
+            f"link name '{link.name}' is already used at {first.pos_of('name')}",
+            "link names key the address lock and must be unique network-wide; rename one",
+        )
     for town in inv.towns:
-        for link in town.links:
-            first = links.setdefault(link.name, link)
-            if first is not link:
-                yield Issue(
-                    link.pos_of("name"),
-                    f"link name '{link.name}' is already used at {first.pos_of('name')}",
-                    "link names key the address lock and must be unique network-wide; rename one",
-                )
         for bs in town.base_stations:
-            sectors: dict[str, Node] = {}
-            for sec in bs.sectors:
-                first = sectors.setdefault(sec.name, sec)
-                if first is not sec:
-                    yield Issue(
-                        sec.pos_of("name"),
-                        f"base station '{bs.name}' has two sectors named '{sec.name}' (first at {first.pos_of('name')})",
-                        "give each sector of a base station its own name (s1, s2, ...)",
-                    )
+            for sec, first in repeats(bs.sectors, lambda sc: sc.name):
+                yield Issue(
+                    sec.pos_of("name"),
+                    f"base station '{bs.name}' has two sectors named '{sec.name}' (first at {first.pos_of('name')})",
+                    "give each sector of a base station its own name (s1, s2, ...)",
+                )
 
 
 # ------------------------------------------------------------------------ ASNs
 @rule("CN105", "duplicate-asn", "error", "two towns use the same BGP ASN")
 def duplicate_asn(ctx: Context) -> Iterator[Issue]:
-    seen: dict[int, Town] = {}
-    for town in ctx.inv.towns:
-        first = seen.setdefault(town.asn, town)
-        if first is not town:
-            yield Issue(
-                town.pos_of("asn"),
-                f"town '{town.name}' uses ASN {town.asn}, already used by town '{first.name}' at {first.pos_of('asn')}",
-                "give each town its own private ASN (64512-65534)",
-            )
+    for town, first in repeats(ctx.inv.towns, lambda t: t.asn):
+        yield Issue(
+            town.pos_of("asn"),
+            f"town '{town.name}' uses ASN {town.asn}, already used by town '{first.name}' at {first.pos_of('asn')}",
+            "give each town its own private ASN (64512-65534)",
+        )
 
 
 @rule("CN106", "asn-equals-pop", "error", "a town's ASN equals its NOFBI PoP's ASN (eBGP needs two ASNs)")
