@@ -27,6 +27,14 @@ class DeployOptions:
     max_failures: int = 1
     health_timeout: float = 30.0
 
+    def __post_init__(self) -> None:
+        """Refuse settings that cannot work before anything is rendered or connected."""
+        if self.commit and self.health_timeout + 10 > self.revert_in:
+            raise CountynetError(
+                f"--revert-in {self.revert_in} s leaves no time to confirm after a {self.health_timeout:.0f} s health gate",
+                "use a revert timer at least 10 s longer than --health-timeout",
+            )
+
 
 @dataclass
 class DeviceResult:
@@ -70,11 +78,6 @@ def deploy(
     progress: Callable[[DeviceResult], None] | None = None,
 ) -> DeployReport:
     """Push `candidates` to `targets` in stages; dry-run unless opts.commit."""
-    if opts.commit and opts.health_timeout + 10 > opts.revert_in:
-        raise CountynetError(
-            f"--revert-in {opts.revert_in} s leaves no time to confirm after a {opts.health_timeout:.0f} s health gate",
-            "use a revert timer at least 10 s longer than --health-timeout",
-        )
     clean = redact or (lambda s: s)
     if resume:
         journal = Journal.open(resume, clean)

@@ -70,3 +70,19 @@ def test_status_counts_deployed_and_verified_sites(
     data = json.loads(res.output)
     assert data["targets"] == {"towns": 6, "sites": 140}
     assert data["towns"] == [{"town": "ruiru", "sites": 4, "deployed": 3, "verified": 2}]
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["deploy", "--target", "moon"], "unknown target 'moon' (use --target field or --target lab)"),
+        (["verify", "--town", "atlantis"], "unknown town(s): atlantis (use a town name from towns/*.yml)"),
+        (["deploy", "--target", "lab", "--lab-name", "nosuchlab"], "no lab named 'nosuchlab'"),
+        (["deploy", "--resume", "nosuchrun"], "no run 'nosuchrun' (see `countynet runs` for the run ids)"),
+        (["deploy", "--commit", "--revert-in", "20", "--health-timeout", "30"], "leaves no time to confirm"),
+    ],
+)
+def test_bad_deploy_and_verify_input_is_one_line_exit_2(args: list[str], message: str) -> None:
+    res = CliRunner().invoke(app, ["--inventory", str(MINI), *args])
+    assert res.exit_code == 2, res.output
+    assert message in res.output and "Traceback" not in res.output
