@@ -7,21 +7,14 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
-# Show commands per NAPALM driver; platforms without an entry are verified through getters only.
-SHOW_COMMANDS: dict[str, list[str]] = {
-    "frr": ["show ip ospf neighbor", "show bgp summary", "show interface brief"],
-    "ios": ["show ip ospf neighbor", "show ip bgp summary", "show ip interface brief"],
-}
-
-
-ROUTE_TABLE_JSON = {"frr": "show ip route json"}  # one round trip instead of a getter per prefix
+from countynet.platforms import platform_of
 
 
 def collect_state(task: Task, prefixes: list[str]) -> Result:
     conn = task.host.get_connection("napalm", task.nornir.config)
-    platform = str(task.host.platform)
-    commands = SHOW_COMMANDS.get(platform, [])
-    table_cmd = ROUTE_TABLE_JSON.get(platform)
+    collect = platform_of(task.host).collect
+    commands = collect.commands
+    table_cmd = collect.routes_json
     outputs: dict[str, Any] = conn.cli([*commands, table_cmd] if table_cmd else commands) if commands else {}
     routes: dict[str, bool] = {}
     if table_cmd:

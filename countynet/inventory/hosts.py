@@ -16,8 +16,6 @@ from countynet.errors import CountynetError
 from countynet.inventory.loader import Inventory, load
 from countynet.inventory.topology import Topology, build
 
-NAPALM_DRIVERS = {"frr": "frr", "ios": "ios", "routeros": "ros"}
-
 
 @dataclass
 class HostRecord:
@@ -32,15 +30,9 @@ class HostRecord:
 
 
 def napalm_driver(platform: str) -> str:
-    try:
-        from countynet.platforms import PLATFORMS  # type: ignore[attr-defined]
+    from countynet.platforms import get
 
-        row = PLATFORMS.get(platform)
-        if row is not None:
-            return str(row.driver)
-    except ImportError:
-        pass
-    return NAPALM_DRIVERS.get(platform, platform)
+    return get(platform).driver
 
 
 def load_model(root: Path | str) -> tuple[Inventory, Topology]:

@@ -13,12 +13,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from countynet.render.filters import FILTERS
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 @lru_cache(maxsize=8)
 def environment(root: str | None = None) -> Environment:
-    """The shared environment over `root` (default: the repository's templates/ folder)."""
+    """The shared environment over `root` (default: the package's templates/ folder)."""
     env = Environment(
         loader=FileSystemLoader(root or str(TEMPLATES)),
         undefined=StrictUndefined,

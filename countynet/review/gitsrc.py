@@ -14,7 +14,9 @@ from pathlib import Path
 
 from countynet.errors import CountynetError
 
-TEMPLATES_DIR = "templates"
+# Where a repository keeps templates: a user's override folder, or the package's own folder when
+# the repository is countynet itself. Absent from both sides: the installed package's templates.
+TEMPLATE_DIRS = ("templates", "countynet/templates")
 
 
 @dataclass
@@ -80,6 +82,18 @@ def exists(repo: Repo, commit: str, path: str) -> bool:
 def tree_id(repo: Repo, commit: str, path: str) -> str | None:
     proc = repo.git("rev-parse", "--verify", "--quiet", f"{commit}:{path}", check=False)
     return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+
+def templates_at(repo: Repo, commit: str | None, dest: Path) -> Path | None:
+    """The templates folder as of `commit` (None: the working tree); None when the repo has none."""
+    for rel in TEMPLATE_DIRS:
+        if commit is None:
+            local = repo.top / rel
+            if local.is_dir():
+                return local
+        elif exists(repo, commit, rel):
+            return extract(repo, commit, rel, dest)
+    return None
 
 
 def extract(repo: Repo, commit: str, path: str, dest: Path) -> Path | None:

@@ -285,14 +285,12 @@ def compute_plan(inventory: Path, base: str, head: str | None = None, full: bool
     with tempfile.TemporaryDirectory(prefix="countynet-review-") as tmp_name:
         tmp = Path(tmp_name)
         base_root = gitsrc.extract(repo, base_commit, repo.inventory, tmp / "base")
-        base_tpl = gitsrc.extract(repo, base_commit, gitsrc.TEMPLATES_DIR, tmp / "base-templates")
+        base_tpl = gitsrc.templates_at(repo, base_commit, tmp / "base-templates")
+        head_tpl = gitsrc.templates_at(repo, head_commit, tmp / "head-templates")
         if head_commit is None:
             head_root: Path | None = inventory
-            local_tpl = repo.top / gitsrc.TEMPLATES_DIR
-            head_tpl = local_tpl if local_tpl.is_dir() else None
         else:
             head_root = gitsrc.extract(repo, head_commit, repo.inventory, tmp / "head")
-            head_tpl = gitsrc.extract(repo, head_commit, gitsrc.TEMPLATES_DIR, tmp / "head-templates")
         if head_root is None or not head_root.is_dir():
             raise CountynetError(f"no inventory folder {shown!r} at {plan.head}", "pass --inventory DIR")
         if base_root is None:

@@ -1,4 +1,4 @@
-"""Parse show-command output with TextFSM: our templates for FRR, ntc-templates for the rest.
+"""Parse show-command output with TextFSM: the platform row names our template or ntc-templates.
 
 A parse that fails, or returns nothing where the output was not empty, raises ParseError:
 verification reports it as a parse failure, never as "ok".
@@ -11,28 +11,25 @@ from typing import Any
 
 import textfsm
 
-TEMPLATES = Path(__file__).parent / "textfsm"
+from countynet.platforms import Platform, row
 
-FRR_TEMPLATES = {
-    "show ip ospf neighbor": "frr_show_ip_ospf_neighbor.textfsm",
-    "show bgp summary": "frr_show_bgp_summary.textfsm",
-    "show ip bgp summary": "frr_show_bgp_summary.textfsm",
-    "show interface brief": "frr_show_interface_brief.textfsm",
-}
+TEMPLATES = Path(__file__).parent / "textfsm"
 
 
 class ParseError(Exception):
     """The device said something our template does not understand."""
 
 
-def parse(platform: str, command: str, text: str) -> list[dict[str, Any]]:
-    if platform == "frr":
-        name = FRR_TEMPLATES.get(command)
-        if name is None:
-            raise ParseError(f"no FRR template for '{command}'")
+def parse(platform: Platform | str, command: str, text: str) -> list[dict[str, Any]]:
+    """Rows of `command`'s output, with the template the platform row names for it."""
+    platform = row(platform)
+    name = platform.collect.textfsm.get(command)
+    if name is not None:
         rows = _parse_with(TEMPLATES / name, text)
+    elif platform.collect.ntc_platform:
+        rows = _parse_ntc(platform.collect.ntc_platform, command, text)
     else:
-        rows = _parse_ntc(platform, command, text)
+        raise ParseError(f"no template for '{command}' on {platform.name}")
     if not rows and _has_content(text) and not _empty_table(text):
         raise ParseError(f"'{command}' output was not empty but nothing parsed")
     return rows
@@ -59,10 +56,9 @@ def _parse_with(template: Path, text: str) -> list[dict[str, Any]]:
     return [dict(zip((h.lower() for h in fsm.header), row, strict=True)) for row in rows]
 
 
-def _parse_ntc(platform: str, command: str, text: str) -> list[dict[str, Any]]:
+def _parse_ntc(ntc_platform: str, command: str, text: str) -> list[dict[str, Any]]:
     from ntc_templates.parse import parse_output
 
-    ntc_platform = {"ios": "cisco_ios", "routeros": "mikrotik_routeros"}.get(platform, platform)
     try:
         rows = parse_output(platform=ntc_platform, command=command, data=text)
     except Exception as exc:  # ntc raises its own error types for unknown commands or bad output

@@ -12,16 +12,14 @@ from typing import Any
 
 from nornir.core import Nornir
 
+from countynet.platforms import Platform, platform_of
+from countynet.platforms import row as platform_row
 from countynet.verify.expect import DeviceExpect, SiteExpect
 from countynet.verify.parse import ParseError, parse
 from countynet.verify.results import Check, VerifyReport
 from nornir_tasks.collect import collect_state
 
 PROBE = Path(__file__).with_name("probe.py")
-INTERFACE_CMD = {"frr": "show interface brief", "ios": "show ip interface brief"}
-OSPF_CMD = {"frr": "show ip ospf neighbor", "ios": "show ip ospf neighbor"}
-BGP_CMD = {"frr": "show bgp summary", "ios": "show ip bgp summary"}
-PARSE_PLATFORM = {"frr": "frr", "ios": "ios"}
 
 
 def verify(
@@ -61,24 +59,24 @@ def _device_checks(nr: Nornir, devices: list[DeviceExpect]) -> list[Check]:
             err = str(multi[0].exception) if multi is not None and len(multi) and multi[0].exception else "no answer"
             checks.append(Check(exp.town, name, "reachable", "management", "error", err.strip().splitlines()[-1][:200]))
             continue
-        platform = str(subset.inventory.hosts[name].platform)
+        platform = platform_of(subset.inventory.hosts[name])
         checks += evaluate_device(exp, platform, data["outputs"], data["routes"])
         subset.inventory.hosts[name].close_connections()
     return checks
 
 
-def _parsed(platform: str, table: dict[str, str], outputs: dict[str, str]) -> tuple[list[dict[str, Any]] | None, str]:
-    cmd = table.get(platform)
+def _parsed(platform: Platform, cmd: str | None, outputs: dict[str, str]) -> tuple[list[dict[str, Any]] | None, str]:
     if cmd is None or cmd not in outputs:
         return None, "not collected on this platform"
     try:
-        return parse(PARSE_PLATFORM.get(platform, platform), cmd, outputs[cmd]), ""
+        return parse(platform, cmd, outputs[cmd]), ""
     except ParseError as exc:
         return None, f"parse failure: {exc}"
 
 
-def evaluate_device(exp: DeviceExpect, platform: str, outputs: dict[str, str], routes: dict[str, bool]) -> list[Check]:
+def evaluate_device(exp: DeviceExpect, platform: Platform | str, outputs: dict[str, str], routes: dict[str, bool]) -> list[Check]:
     """Turn collected outputs into checks; unparsable output is a parse-error, never ok."""
+    platform = platform_row(platform)
     out: list[Check] = []
 
     def add(kind: str, target: str, ok: bool, detail: str = "") -> None:
@@ -88,7 +86,7 @@ def evaluate_device(exp: DeviceExpect, platform: str, outputs: dict[str, str], r
         status = "parse-error" if why.startswith("parse failure") else "not-measurable"
         out.append(Check(exp.town, exp.device, kind, target, status, why))  # type: ignore[arg-type]
 
-    rows, why = _parsed(platform, INTERFACE_CMD, outputs)
+    rows, why = _parsed(platform, platform.collect.interfaces, outputs)
     for ifname, addr in sorted(exp.interfaces.items()):
         if rows is None:
             unmeasured("interface", ifname, why)
@@ -106,7 +104,7 @@ def evaluate_device(exp: DeviceExpect, platform: str, outputs: dict[str, str], r
                 f"status {row.get('status')}, addresses {', '.join(addrs) or 'none'}; planned {addr}",
             )
 
-    rows, why = _parsed(platform, OSPF_CMD, outputs)
+    rows, why = _parsed(platform, platform.collect.ospf_neighbors, outputs)
     for ifname, peers in sorted(exp.ospf.items()):
         for peer in peers:
             target = f"{ifname} -> {peer}"
@@ -120,7 +118,7 @@ def evaluate_device(exp: DeviceExpect, platform: str, outputs: dict[str, str], r
                 add("ospf", target, str(row.get("state", "")).startswith("Full"), f"state {row.get('state')}")
 
     if exp.bgp_peer:
-        rows, why = _parsed(platform, BGP_CMD, outputs)
+        rows, why = _parsed(platform, platform.collect.bgp_summary, outputs)
         target = f"{exp.bgp_peer} AS{exp.bgp_remote_as}"
         if rows is None:
             unmeasured("bgp", target, why)

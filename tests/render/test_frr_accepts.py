@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from render_helpers import MINI, ROOT, model
 
-from countynet.platforms import NFT_MARKER, frr_validate, split_frr
+from countynet.platforms import NFT_MARKER, split_frr
+from countynet.platforms.frr import validate as frr_validate
 from countynet.render import render_all
 from countynet.render.environment import TEMPLATES
 

@@ -17,6 +17,7 @@ from countynet.allocate.lockfile import write_lock
 from countynet.cli.main import app
 from countynet.inventory.loader import load
 from countynet.inventory.topology import build
+from countynet.render.environment import TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -86,7 +87,7 @@ def make_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
         monkeypatch.setenv(k, v)
     top = tmp_path / "repo"
     shutil.copytree(MINI, top / "inventory")
-    shutil.copytree(ROOT / "templates", top / "templates")
+    shutil.copytree(TEMPLATES, top / "templates")
     (top / "inventory" / "allocations.yml.bak").unlink(missing_ok=True)
     r = Repo(top)
     r.town("juja").write_text(_second_town(r.town("ruiru").read_text()))

@@ -87,6 +87,6 @@ def test_malformed_output_is_a_parse_failure_not_ok() -> None:
 
 
 def test_platform_without_show_commands_is_not_measurable() -> None:
-    checks = evaluate_device(hub(), "ros", {}, {"10.250.10.0/24": True, "10.250.20.0/24": True})
+    checks = evaluate_device(hub(), "routeros", {}, {"10.250.10.0/24": True, "10.250.20.0/24": True})
     kinds = {c.kind: c.status for c in checks if c.kind != "route"}
     assert set(kinds.values()) == {"not-measurable"}

@@ -11,7 +11,6 @@ from countynet.inventory.loader import LOCK_FILE, Inventory
 from countynet.inventory.model import BaseStation, Hub, Site, Town
 
 T = TypeVar("T")
-FALLBACK_PLATFORMS = frozenset({"frr", "ios", "routeros"})
 
 
 def nodes(inv: Inventory) -> Iterator[tuple[Town, Hub | BaseStation | Site]]:
@@ -36,23 +35,10 @@ def role_of(node: Hub | BaseStation | Site) -> str:
 
 
 def known_platforms() -> frozenset[str]:
-    """Platform names from the platform registry when it exists, else the three we ship."""
-    try:
-        import countynet.platforms as reg  # type: ignore[import-not-found,unused-ignore]
-    except Exception:  # absent, or broken mid-edit: validation must still run
-        return FALLBACK_PLATFORMS
-    for attr in ("PLATFORMS", "REGISTRY", "platforms"):
-        value = getattr(reg, attr, None)
-        if callable(value):
-            try:
-                value = value()
-            except Exception:  # a registry that cannot list itself must not break validation
-                continue
-        if isinstance(value, dict) and value:
-            return frozenset(str(k) for k in value)
-        if isinstance(value, list | tuple | set | frozenset) and value:
-            return frozenset(getattr(v, "name", str(v)) for v in value)
-    return FALLBACK_PLATFORMS
+    """Platform names from the platform registry."""
+    from countynet.platforms import names
+
+    return names()
 
 
 def display(inv: Inventory, path: Path) -> str:

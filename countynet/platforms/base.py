@@ -1,0 +1,92 @@
+"""The shape of a platform row (see `countynet.platforms`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+NFT_MARKER = "!countynet-nftables"
+
+# (logical name, kind, ordinal among its kind, vlan) -> platform fields {name, parent?, vlan?}
+InterfaceMapper = Callable[[str, str, int, int | None], dict[str, Any]]
+# rendered text -> list of problems (empty when the config is acceptable)
+Validator = Callable[[str], list[str]]
+
+PLACEHOLDER_OK = r"(?!\{\{secret:)"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Per-platform patterns the CN5xx baseline rules look for in rendered text (multiline regexes)."""
+
+    insecure_management: tuple[str, ...] = ()  # telnet, http(s), ftp... enabled
+    clear_password: tuple[str, ...] = ()  # a password line whose value is not a secret placeholder
+    management_acl: tuple[str, ...] = ()  # every pattern must be present
+    ssh_v2: tuple[str, ...] = ()
+    logging: tuple[str, ...] = ()
+    ntp: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeployStrategy:
+    """How a candidate reaches this platform's devices and how commit-confirm works there.
+
+    `load` is "replace" (the whole rendered config replaces the running one) or "patch" (a patch
+    computed from the device's running config and the target is merged). `required` lists
+    (regex, why) pairs the rendered config must match for the strategy to work (IOS needs
+    `archive` for revert_in); `rollback_reboots` and `rollback_settle_s` tell the health gate and
+    timers that a rollback restarts the device.
+    """
+
+    load: Literal["replace", "patch"] = "replace"
+    revert_in: bool = True  # napalm commit_config(revert_in=...) arms a device-side timer
+    required: tuple[tuple[str, str], ...] = ()
+    rollback_reboots: bool = False
+    rollback_settle_s: int = 0
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What verify runs on this platform and how it is parsed.
+
+    Commands are None where the platform is verified through NAPALM getters only. `textfsm` maps a
+    command to one of countynet's TextFSM templates (countynet/verify/textfsm); other commands are
+    parsed by ntc-templates under `ntc_platform`.
+    """
+
+    interfaces: str | None = None
+    ospf_neighbors: str | None = None
+    bgp_summary: str | None = None
+    routes_json: str | None = None  # one round trip for the whole table instead of a getter per prefix
+    textfsm: dict[str, str] = field(default_factory=dict)
+    ntc_platform: str | None = None
+
+    @property
+    def commands(self) -> list[str]:
+        return [c for c in (self.ospf_neighbors, self.bgp_summary, self.interfaces) if c]
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    driver: str  # NAPALM driver name, as nornir-napalm expects
+    templates: str  # folder under countynet/templates/
+    suffix: str  # rendered file name suffix
+    comment: str  # line comment prefix (header marking a countynet-rendered file)
+    validator: Validator
+    interface: InterfaceMapper
+    lab_stand_in: str | None  # platform the virtual lab runs in place of this one
+    baseline: Baseline = field(default_factory=Baseline)
+    deploy: DeployStrategy = field(default_factory=DeployStrategy)
+    collect: Collection = field(default_factory=Collection)
+    description: str = ""
+
+    def header(self, hostname: str) -> str:
+        return f"{self.comment} countynet-rendered {hostname} ({self.name}): do not edit, run `countynet render`"
+
+
+def split_frr(text: str) -> tuple[str, str]:
+    """(FRR part, nftables part) of a rendered FRR file."""
+    head, sep, tail = text.partition(NFT_MARKER + "\n")
+    return head, tail if sep else ""

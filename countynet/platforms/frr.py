@@ -1,0 +1,70 @@
+"""FRRouting on Linux: the lab's platform and white-box routers. Driver: countynet's own."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from countynet.platforms.base import PLACEHOLDER_OK, Baseline, Collection, DeployStrategy, Platform, split_frr
+
+
+def interface(logical: str, kind: str, ordinal: int, vlan: int | None) -> dict[str, Any]:
+    """FRR runs on Linux: the logical names are the Linux interface names (lab convention)."""
+    return {"name": logical}
+
+
+def validate(text: str) -> list[str]:
+    """Syntax-check the FRR part with vtysh (exit 2 on errors); `vtysh -C` would accept anything."""
+    vtysh = shutil.which("vtysh")
+    if vtysh is None:
+        return []
+    frr, _ = split_frr(text)
+    with tempfile.TemporaryDirectory(prefix="countynet-vtysh-") as tmp:
+        (Path(tmp) / "vtysh.conf").write_text("")
+        conf = Path(tmp) / "frr.conf"
+        conf.write_text(frr)
+        proc = subprocess.run(
+            [vtysh, "--config_dir", tmp, "-m", "-f", str(conf)], capture_output=True, text=True, check=False
+        )
+    if proc.returncode == 0:
+        return []
+    out = (proc.stdout + proc.stderr).splitlines()
+    return [line for line in out if "line " in line or "%" in line] or [f"vtysh exit {proc.returncode}"]
+
+
+ROW = Platform(
+    name="frr",
+    driver="frr",
+    templates="frr",
+    suffix=".conf",
+    comment="!",
+    validator=validate,
+    interface=interface,
+    lab_stand_in=None,
+    baseline=Baseline(
+        insecure_management=(
+            r"^\s*ip\s+tcp\s+dport\s+23\s+accept",
+            r"^\s*tcp\s+dport\s+\{?\s*(23|80|443)\b.*accept",
+        ),
+        clear_password=(r"^\s*(enable\s+)?password\s+" + PLACEHOLDER_OK + r"\S+",),
+        management_acl=(r"^\s*table inet countynet \{", r"tcp dport 22 accept", r"tcp dport 22 drop"),
+        logging=(r"^log syslog",),  # NTP and sshd belong to the Linux host, not to FRR
+    ),
+    # frr-reload on the device replaces the running config; the driver arms its own revert timer.
+    deploy=DeployStrategy(load="replace", revert_in=True),
+    collect=Collection(
+        interfaces="show interface brief",
+        ospf_neighbors="show ip ospf neighbor",
+        bgp_summary="show bgp summary",
+        routes_json="show ip route json",
+        textfsm={
+            "show ip ospf neighbor": "frr_show_ip_ospf_neighbor.textfsm",
+            "show bgp summary": "frr_show_bgp_summary.textfsm",
+            "show interface brief": "frr_show_interface_brief.textfsm",
+        },
+    ),
+    description="FRRouting 8.x on Linux (lab stand-in and white-box routers)",
+)

@@ -1,0 +1,78 @@
+"""MikroTik RouterOS 7: towers, radios, CPEs and agency routers. Driver: napalm-ros (`ros`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from countynet.platforms.base import PLACEHOLDER_OK, Baseline, Collection, DeployStrategy, Platform
+
+
+def interface(logical: str, kind: str, ordinal: int, vlan: int | None) -> dict[str, Any]:
+    """RouterOS: ether1 = out-of-band management, ether2 = uplink, ether3.. = downlinks, wlanN = radios."""
+    if kind == "loopback":
+        return {"name": "loopback"}  # an empty bridge: RouterOS's usual loopback
+    if kind == "management":
+        return {"name": "ether1"}
+    if kind == "handoff":
+        return {"name": "sfp-sfpplus1"}
+    if kind == "station":
+        return {"name": "wlan1"}
+    if logical == "up0":
+        return {"name": "ether2"}
+    if kind in ("fibre", "ptp"):
+        return {"name": f"ether{2 + int(logical.removeprefix('dn'))}"}
+    if kind == "sector":
+        return {"name": f"wlan{ordinal + 1}"}
+    return {"name": logical, "parent": "bridge-lan", "vlan": vlan}  # lan-<name>: a VLAN on the LAN bridge
+
+
+_LINE = re.compile(r"^(?=\S)(/[a-z0-9-]+(?: [a-z0-9-]+)*)?(?:\s*(?:add|set|remove|disable|enable)\b.*)?$")
+
+
+def validate(text: str) -> list[str]:
+    """Every command line is a menu path or a command in one, with balanced quotes."""
+    problems = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not _LINE.match(line):
+            problems.append(f"line {n}: not a RouterOS command: {line[:60]}")
+        elif line.count('"') % 2:
+            problems.append(f"line {n}: unbalanced quotes")
+    return problems
+
+
+ROW = Platform(
+    name="routeros",
+    driver="ros",
+    templates="routeros",
+    suffix=".rsc",
+    comment="#",
+    validator=validate,
+    interface=interface,
+    lab_stand_in="frr",
+    baseline=Baseline(
+        insecure_management=(
+            r"^set (telnet|www|www-ssl|ftp|api) .*disabled=no",
+            r"^/ip service enable (telnet|www|www-ssl|ftp)",
+        ),
+        clear_password=(
+            r"password=" + PLACEHOLDER_OK + r'"?[^"\s{]',
+            r"pre-shared-key=" + PLACEHOLDER_OK + r'"?[^"\s{]',
+            r"^add name=admin\b",
+        ),
+        management_acl=(
+            r"chain=input .*dst-port=22 .*src-address=\S+ .*action=accept",
+            r"dst-port=22 .*action=drop",
+        ),
+        ssh_v2=(r"^/ip ssh set .*strong-crypto=yes",),
+        logging=(r"^add action=remote",),
+        ntp=(r"^/system ntp client set enabled=yes servers=\S+",),
+    ),
+    # napalm-ros refuses revert_in with a replace: a computed patch is merged instead, and a
+    # rollback restores the pre-commit backup, which reboots the device.
+    deploy=DeployStrategy(load="patch", revert_in=True, rollback_reboots=True, rollback_settle_s=90),
+    collect=Collection(ntc_platform="mikrotik_routeros"),
+    description="MikroTik RouterOS 7 (towers, radios, CPEs, agency routers)",
+)
