@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from pathlib import Path
 
 import typer
@@ -43,16 +44,13 @@ def _root(
     state.inventory = inventory
 
 
-# Each module registers its commands on `app` when imported.
-COMMAND_MODULES = [
-    "countynet.cli.inventory_cmds",
-    "countynet.cli.radio_cmd",
-    "countynet.cli.render_cmds",
-    "countynet.cli.lab_cmds",
-    "countynet.cli.deploy_cmds",
-    "countynet.cli.verify_cmds",
-    "countynet.cli.review_cmd",
-]
+# Each command module (countynet/cli/*_cmd.py, *_cmds.py) registers its commands on `app` when
+# imported; a new command is a new module, nothing to list here.
+COMMAND_MODULES = sorted(
+    f"countynet.cli.{m.name}"
+    for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+    if m.name.endswith(("_cmd", "_cmds"))
+)
 for _mod in COMMAND_MODULES:
     importlib.import_module(_mod)
 
