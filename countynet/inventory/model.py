@@ -109,6 +109,9 @@ class RadioModel(Node):
     )
     max_range_km: Annotated[float, Field(gt=0)] = 15.0
     max_clients: Annotated[int, Field(ge=1)] | None = None
+    package: Literal["wireless", "wifi"] = Field(
+        "wireless", description="RouterOS radio package: legacy `wireless` or `wifi` (wifi-qcom-ac)"
+    )
 
 
 class SecretRef(Node):
@@ -149,6 +152,12 @@ class Defaults(Node):
     addresses_per_user: Annotated[float, Field(ge=1, le=16)] = 1.5
     fade_margin_error_db: Db = 10.0
     fade_margin_warning_db: Db = 15.0
+    accept_tolerance_db: Annotated[float, Field(gt=0, le=30)] = Field(
+        5.0, description="radio acceptance: measured Rx within +/- this of the planned level"
+    )
+    accept_settle_s: Annotated[int, Field(ge=0, le=86400)] = Field(
+        600, description="radio acceptance: a link must have been registered this long"
+    )
     k_factor: Annotated[float, Field(gt=0, le=10)] = 4 / 3
     terrain: Literal["smooth", "average", "rough"] = "average"
     climate: Literal["humid", "average", "dry"] = "average"

@@ -45,6 +45,17 @@ def angle_off(bearing: float, azimuth: float) -> float:
     return 360.0 - d if d > 180.0 else d
 
 
+def elevation_deg(h_from_asl_m: float, h_to_asl_m: float, distance_km: float, k: float = 4 / 3) -> float:
+    """Antenna tilt from one end to the other, degrees above the horizontal (negative: down-tilt).
+
+    The straight-line angle atan(dh / d), less the drop of the effective Earth (radius k R) over
+    the path, d / (2 k R) in radians: the same curved-ray geometry as the clearance figures.
+    """
+    d_m = max(distance_km, 0.001) * 1000.0
+    curvature = d_m / (2.0 * k * EARTH_RADIUS_KM * 1000.0)
+    return math.degrees(math.atan2(h_to_asl_m - h_from_asl_m, d_m) - curvature)
+
+
 def fspl_db(frequency_mhz: float, distance_km: float) -> float:
     """Free-space path loss, ITU-R P.525-4 eq. (6): 32.4 + 20 log f(MHz) + 20 log d(km).
 

@@ -145,6 +145,8 @@ class LinkPlan:
     reasons: list[str] = field(default_factory=list)
     off_axis_deg: float | None = None  # sector only: station bearing off the sector's boresight
     beamwidth_deg: float | None = None
+    elevation_a_deg: float = 0.0  # tilt of a's antenna towards b (negative: down), Earth curvature included
+    elevation_b_deg: float = 0.0  # tilt of b's antenna towards a
 
     @property
     def station(self) -> str | None:
@@ -199,6 +201,8 @@ class LinkPlan:
             "distance_km": num(self.distance_km, 3),
             "azimuth_a_deg": num(self.azimuth_a_deg),
             "azimuth_b_deg": num(self.azimuth_b_deg),
+            "elevation_a_deg": num(self.elevation_a_deg, 2),
+            "elevation_b_deg": num(self.elevation_b_deg, 2),
             "eirp_a_dbm": num(self.a.eirp_dbm),
             "eirp_b_dbm": num(self.b.eirp_dbm),
             "rx_a_dbm": num(self.ba.rx_dbm),
@@ -457,6 +461,8 @@ def _link(
         avail,
         latency,
     )
+    lp.elevation_a_deg = fx.elevation_deg(a.asl_m, b.asl_m, dist, env.k)
+    lp.elevation_b_deg = fx.elevation_deg(b.asl_m, a.asl_m, dist, env.k)
     if kind == "sector" and isinstance(a.node, Sector):
         lp.beamwidth_deg = a.node.beamwidth_deg or a.model.beamwidth_deg
         lp.off_axis_deg = fx.angle_off(lp.azimuth_a_deg, a.node.azimuth_deg)
