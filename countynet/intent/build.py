@@ -21,7 +21,7 @@ from countynet import platforms
 from countynet.allocate.allocator import Allocation
 from countynet.intent.radio import RadioFigures
 from countynet.intent.secrets import placeholder, ref_of
-from countynet.inventory.addressing import handoff, ifname, segment_address
+from countynet.inventory.addressing import handoff, ifname, sector_ssid, segment_address
 from countynet.inventory.loader import Inventory
 from countynet.inventory.model import Town
 from countynet.inventory.topology import Device, Segment, Topology, lan_vlan, site_lans, site_services
@@ -150,7 +150,7 @@ def _wireless_sector(t: _Town, dev: str, seg: Segment, radio: RadioFigures) -> d
     planned = radio.sector(seg.id)
     return {
         "mode": "ap",
-        "ssid": f"{dev}-{sec.name}"[:32],
+        "ssid": sector_ssid(dev, sec.name),
         "band": "5ghz",
         "frequency_mhz": _num(planned.get("frequency_mhz", sec.frequency_mhz)),
         "width_mhz": int(planned.get("width_mhz", sec.width_mhz)),
@@ -175,7 +175,7 @@ def _wireless_station(inv: Inventory, t: _Town, dev: Device, seg: Segment, radio
         tx = cpe.tx_power_dbm if cpe and cpe.tx_power_dbm is not None else inv.network.defaults.cpe_tx_power_dbm
     return {
         "mode": "station",
-        "ssid": f"{seg.members[0]}-{sec.name}"[:32],
+        "ssid": sector_ssid(seg.members[0], sec.name),
         "band": "5ghz",
         "frequency_mhz": _num(planned.get("frequency_mhz", sec.frequency_mhz)),
         "width_mhz": int(planned.get("width_mhz", sec.width_mhz)),

@@ -52,6 +52,16 @@ def ifname(topo: Topology, alloc: Allocation, device: str, seg: Segment) -> str:
     return f"dn{port}"
 
 
+def sector_ssid(base_station: str, sector: str) -> str:
+    """The SSID a sector broadcasts and its stations join: <base station>-<sector>, at most 32 bytes."""
+    return f"{base_station}-{sector}"[:32]
+
+
+def ptp_ssid(link: str) -> str:
+    """The SSID of a PtP link's radios (on the radios themselves, not in a router's config): the link name."""
+    return link[:32]
+
+
 def segment_address(
     inv: Inventory, topo: Topology, alloc: Allocation, device: str, seg: Segment
 ) -> IPv4Interface | None:

@@ -16,6 +16,7 @@ from countynet.platforms.base import (
     DeployStrategy,
     InterfaceMapper,
     Platform,
+    RadioCommands,
     Validator,
     split_frr,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "DeployStrategy",
     "InterfaceMapper",
     "Platform",
+    "RadioCommands",
     "Validator",
     "by_driver",
     "get",

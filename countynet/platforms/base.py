@@ -47,6 +47,28 @@ class DeployStrategy:
 
 
 @dataclass(frozen=True)
+class RadioCommands:
+    """How one radio package shows what a radio hears: its registration table and its own view.
+
+    `monitor` holds `{interface}`; `interface` is the name the package gives a radio's first
+    (station or PtP) interface. Both commands are parsed by the templates the Collection's
+    `textfsm` names for them (with the interface filled in).
+    """
+
+    registration: str
+    monitor: str
+    interface: str
+
+    @property
+    def station_monitor(self) -> str:
+        return self.monitor.format(interface=self.interface)
+
+    @property
+    def commands(self) -> tuple[str, str]:
+        return (self.registration, self.station_monitor)
+
+
+@dataclass(frozen=True)
 class Collection:
     """What verify runs on this platform and how it is parsed.
 
@@ -61,6 +83,7 @@ class Collection:
     routes_json: str | None = None  # one round trip for the whole table instead of a getter per prefix
     textfsm: dict[str, str] = field(default_factory=dict)
     ntc_platform: str | None = None
+    radio: dict[str, RadioCommands] = field(default_factory=dict)  # radio package -> acceptance commands
 
     @property
     def commands(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from countynet.platforms.base import PLACEHOLDER_OK, Baseline, Collection, DeployStrategy, Platform
+from countynet.platforms.base import PLACEHOLDER_OK, Baseline, Collection, DeployStrategy, Platform, RadioCommands
 
 
 def interface(logical: str, kind: str, ordinal: int, vlan: int | None) -> dict[str, Any]:
@@ -43,6 +43,21 @@ def validate(text: str) -> list[str]:
     return problems
 
 
+# Radio acceptance (countynet.accept): what a station or PtP radio hears, per radio package.
+# Legacy `wireless` names radios wlanN; the `wifi` menu (wifi-qcom-ac, RouterOS >= 7.13) wifiN.
+RADIO: dict[str, RadioCommands] = {
+    "wireless": RadioCommands(
+        registration="/interface wireless registration-table print detail without-paging",
+        monitor="/interface wireless monitor {interface} once",
+        interface="wlan1",
+    ),
+    "wifi": RadioCommands(
+        registration="/interface wifi registration-table print detail without-paging",
+        monitor="/interface wifi monitor {interface} once",
+        interface="wifi1",
+    ),
+}
+
 ROW = Platform(
     name="routeros",
     driver="ros",
@@ -73,6 +88,15 @@ ROW = Platform(
     # napalm-ros refuses revert_in with a replace: a computed patch is merged instead, and a
     # rollback restores the pre-commit backup, which reboots the device.
     deploy=DeployStrategy(load="patch", revert_in=True, rollback_reboots=True, rollback_settle_s=90),
-    collect=Collection(ntc_platform="mikrotik_routeros"),
+    collect=Collection(
+        ntc_platform="mikrotik_routeros",
+        radio=RADIO,
+        textfsm={
+            RADIO["wireless"].registration: "routeros_wireless_registration_table_detail.textfsm",
+            RADIO["wireless"].station_monitor: "routeros_wireless_monitor.textfsm",
+            RADIO["wifi"].registration: "routeros_wifi_registration_table_detail.textfsm",
+            RADIO["wifi"].station_monitor: "routeros_wifi_monitor.textfsm",
+        },
+    ),
     description="MikroTik RouterOS 7 (towers, radios, CPEs, agency routers)",
 )

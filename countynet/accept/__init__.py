@@ -1,0 +1,149 @@
+"""Radio acceptance: what each radio hears against what the plan promised, per hop.
+
+`accept()` judges every planned hop (PtP links and sector stations) from collected or recorded
+registration tables; every hop appears exactly once, as pass, fail, "not measured" (no output
+for its radio) or "not measurable" (the virtual lab's FRR stand-ins have no radios).
+`acceptance_checks()` is the same as verify check rows; `accepted_sites()` feeds `status`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from countynet.accept.hops import HopPlan, HopResult, hop_plans
+from countynet.accept.judge import judge
+from countynet.accept.measure import read_view
+from countynet.accept.recordings import Collected, load_recordings
+from countynet.platforms import Platform
+from countynet.platforms import get as platform_get
+from countynet.radio.plan import RadioPlan
+from countynet.verify.results import Check
+
+RADIO_PLATFORM = "routeros"  # the field radios (network.yml radio models are RouterOS radios)
+LAB_NOTE = "virtual lab: FRR stand-ins have no radio to report (not measurable)"
+
+
+@dataclass
+class AcceptanceReport:
+    hops: list[HopResult] = field(default_factory=list)
+    tolerance_db: float = 5.0
+    settle_s: int = 600
+    source: str = ""  # where the measurements came from
+
+    @property
+    def ok(self) -> bool:
+        return all(h.status == "pass" for h in self.hops)
+
+    def by_town(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for h in self.hops:
+            row = out.setdefault(h.hop.lp.town, {"hops": 0, "pass": 0, "fail": 0, "not measured": 0, "not measurable": 0})
+            row["hops"] += 1
+            row[h.status] += 1
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "source": self.source,
+            "tolerance_db": self.tolerance_db,
+            "settle_s": self.settle_s,
+            "towns": self.by_town(),
+            "hops": [h.as_dict() for h in self.hops],
+        }
+
+
+def radio_platform() -> Platform:
+    return platform_get(RADIO_PLATFORM)
+
+
+def radio_commands(platform: Platform | None = None) -> list[str]:
+    """Every acceptance command of every radio package (what recordings may hold)."""
+    p = platform or radio_platform()
+    return [c for rc in p.collect.radio.values() for c in rc.commands]
+
+
+def _plan_of(model_or_plan: Any) -> RadioPlan:
+    if isinstance(model_or_plan, RadioPlan):
+        return model_or_plan
+    for attr in ("radio", "ctx"):
+        inner = getattr(model_or_plan, attr, None)
+        if isinstance(inner, RadioPlan):
+            return inner
+        if inner is not None and isinstance(getattr(inner, "radio", None), RadioPlan):
+            return inner.radio  # type: ignore[no-any-return]
+    raise TypeError("acceptance needs a RadioPlan, or a model/context carrying one as .radio")
+
+
+def accept(
+    plan: RadioPlan,
+    collected: Collected | None,
+    *,
+    agencies: set[str],
+    tolerance_db: float = 5.0,
+    settle_s: int = 600,
+    towns: set[str] | None = None,
+    source: str = "",
+) -> AcceptanceReport:
+    """Judge every planned hop; `collected=None` means nothing can be measured (the virtual lab)."""
+    report = AcceptanceReport([], tolerance_db, settle_s, source)
+    platform = radio_platform()
+    for hp in hop_plans(plan, tolerance_db, settle_s, agencies, towns):
+        report.hops.append(_one(hp, collected, platform))
+    return report
+
+
+def _one(hp: HopPlan, collected: Collected | None, platform: Platform) -> HopResult:
+    if collected is None:
+        return HopResult(hp, "not measurable", note=LAB_NOTE)
+    outputs = collected.get(hp.unit)
+    if not outputs:
+        return HopResult(hp, "not measured", note=f"no output recorded for radio {hp.unit}")
+    return judge(hp, read_view(hp.unit, hp.package, platform, outputs))
+
+
+def acceptance_checks(model_or_plan: Any, collected: Collected | None, **kw: Any) -> list[Check]:
+    """The acceptance of every hop as verify check rows (kind "radio"), one per hop.
+
+    Keyword arguments go to `accept` (agencies, tolerance_db, settle_s, towns); a missing
+    measurement is a failed check ("not measured"), the lab's absence of radios not-measurable.
+    """
+    plan = _plan_of(model_or_plan)
+    kw.setdefault("agencies", set())
+    return to_checks(accept(plan, collected, **kw))
+
+
+def to_checks(report: AcceptanceReport) -> list[Check]:
+    out = []
+    for h in report.hops:
+        lp = h.hop.lp
+        status = {"pass": "ok", "fail": "fail", "not measured": "fail", "not measurable": "not-measurable"}[h.status]
+        detail = "; ".join(f"{f.detail} -> {f.cause}" for f in h.failed) or h.note or "as planned"
+        if h.status == "not measured":
+            detail = f"not measured: {h.note}"
+        out.append(Check(lp.town, h.hop.site or lp.b.device, "radio", f"{lp.name} vs plan", status, detail, h.hop.site))  # type: ignore[arg-type]
+    return out
+
+
+def accepted_sites(acceptance: dict[str, Any] | None) -> dict[str, bool]:
+    """Site -> its radio hop passed, from a saved acceptance report (as_dict); sites without hops absent."""
+    out: dict[str, bool] = {}
+    for hop in (acceptance or {}).get("hops", []):
+        site = hop.get("site")
+        if site:
+            out[site] = out.get(site, True) and hop.get("status") == "pass"
+    return out
+
+
+__all__ = [
+    "AcceptanceReport",
+    "Collected",
+    "HopResult",
+    "accept",
+    "acceptance_checks",
+    "accepted_sites",
+    "load_recordings",
+    "radio_commands",
+    "to_checks",
+]
