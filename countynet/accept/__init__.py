@@ -38,7 +38,9 @@ class AcceptanceReport:
     def by_town(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for h in self.hops:
-            row = out.setdefault(h.hop.lp.town, {"hops": 0, "pass": 0, "fail": 0, "not measured": 0, "not measurable": 0})
+            row = out.setdefault(
+                h.hop.lp.town, {"hops": 0, "pass": 0, "fail": 0, "not measured": 0, "not measurable": 0}
+            )
             row["hops"] += 1
             row[h.status] += 1
         return out
@@ -136,6 +138,16 @@ def accepted_sites(acceptance: dict[str, Any] | None) -> dict[str, bool]:
     return out
 
 
+def site_accepted(site: str, topo: Any, radio_ok: dict[str, bool]) -> bool:
+    """A site counts as accepted when its own radio hop passed (a fibre site has none to pass)."""
+    town_site = topo.sites.get(site)
+    if town_site is None:
+        return False
+    connect = town_site[1].connect
+    radio = connect.sector is not None or connect.link is not None
+    return radio_ok.get(site, False) if radio else True
+
+
 __all__ = [
     "AcceptanceReport",
     "Collected",
@@ -145,5 +157,6 @@ __all__ = [
     "accepted_sites",
     "load_recordings",
     "radio_commands",
+    "site_accepted",
     "to_checks",
 ]

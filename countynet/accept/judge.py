@@ -90,9 +90,7 @@ def _levels(hp: HopPlan, view: RadioView) -> list[Finding]:
     return [f for f in out if f is not None]
 
 
-def _level(
-    hp: HopPlan, direction: str, rx: float | None, chains: list[float], planned: float, tx_end: str
-) -> Finding:
+def _level(hp: HopPlan, direction: str, rx: float | None, chains: list[float], planned: float, tx_end: str) -> Finding:
     tol = hp.tolerance_db
     where = "at " + (hp.lp.b.device if direction == "downlink" else hp.lp.a.device)
     if rx is None:
@@ -196,4 +194,4 @@ def _realised(hp: HopPlan, view: RadioView) -> float | None:
         margins.append(lp.ab.margin_db + view.rx_dbm - lp.ab.rx_dbm)
     if view.far_rx_dbm is not None:
         margins.append(lp.ba.margin_db + view.far_rx_dbm - lp.ba.rx_dbm)
-    return round(min(margins), 1) if margins else None
+    return round(min(margins), 1) + 0.0 if margins else None

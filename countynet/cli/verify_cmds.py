@@ -41,10 +41,26 @@ def run_verify(
         site_exp = [s for s in site_exp if s.site in sites]
     with console.status("verifying...") as status:
         report = verify(nr, devs, site_exp, lab=lab, wait=wait, progress=lambda m: status.update(f"verifying: {m}"))
+    report.checks += radio_checks(prep, devices, target)
     latest = state_dir() / "verify"
     latest.mkdir(parents=True, exist_ok=True)
     (latest / "latest.json").write_text(to_json(report))
     return report
+
+
+def radio_checks(prep: pipeline.Prepared, devices: set[str], target: str) -> list:
+    """One acceptance check per planned radio hop ending at a selected device: not measurable in the lab
+    (FRR stand-ins), and not measurable from verify in the field until radios are collected here
+    (`countynet accept --recordings DIR` judges them)."""
+    from countynet.accept import acceptance_checks
+
+    c = prep.ctx
+    checks = acceptance_checks(c.radio, None, agencies=set(c.topo.sites))
+    keep = [k for k in checks if k.device in devices or k.site in devices]
+    if target != "lab":
+        for k in keep:
+            k.detail = "radios are not collected by verify: run `countynet accept --recordings DIR`"
+    return keep
 
 
 def write_outputs(report: VerifyReport, junit: Path | None, markdown: Path | None) -> None:
@@ -214,6 +230,8 @@ def _path(topo: object, site: str) -> set[str]:
 def status_cmd(json_out: bool = JSON) -> int:
     """Rollout progress against the phase-3 targets, from the latest journals and verify results."""
     from countynet import pipeline
+    from countynet.accept import accepted_sites, site_accepted
+    from countynet.accept.run import load_latest
     from countynet.deploy.journal import Journal, list_runs
 
     prep = pipeline.prepare(state.inventory)
@@ -237,26 +255,29 @@ def status_cmd(json_out: bool = JSON) -> int:
             verified_seen.add(key)
             if c.get("status") in ("fail", "parse-error", "error"):
                 verified_bad.add(key)
+    radio_ok = accepted_sites(load_latest())  # site -> its radio hop passed acceptance
     rows = []
     for town in prep.ctx.inv.towns:
         sites = [s.name for s in town.sites]
         dep = [s for s in sites if _path(topo, s) <= set(deployed)]
         ver = [s for s in dep if s in verified_seen and s not in verified_bad and not (_path(topo, s) & verified_bad)]
-        rows.append({"town": town.name, "sites": len(sites), "deployed": len(dep), "verified": len(ver)})
-    total = {k: sum(r[k] for r in rows) for k in ("sites", "deployed", "verified")}
+        acc = [s for s in ver if site_accepted(s, topo, radio_ok)]
+        rows.append({"town": town.name, "sites": len(sites), "deployed": len(dep), "verified": len(ver), "accepted": len(acc)})
+    total = {k: sum(r[k] for r in rows) for k in ("sites", "deployed", "verified", "accepted")}
     if json_out:
         print_json({"targets": {"towns": PHASE3_TOWNS, "sites": PHASE3_SITES}, "towns": rows, "total": total})
         return OK
     table = Table(title="phase-3 rollout status")
-    for col in ("town", "sites", "deployed", "verified"):
+    for col in ("town", "sites", "deployed", "verified", "accepted"):
         table.add_column(col, justify="left" if col == "town" else "right")
     for r in rows:
-        table.add_row(r["town"], str(r["sites"]), str(r["deployed"]), str(r["verified"]))
+        table.add_row(r["town"], str(r["sites"]), str(r["deployed"]), str(r["verified"]), str(r["accepted"]))
     table.add_row(
         f"[bold]total ({len(rows)}/{PHASE3_TOWNS} towns)[/]",
         f"{total['sites']}/{PHASE3_SITES}",
         f"{total['deployed']}/{PHASE3_SITES}",
         f"{total['verified']}/{PHASE3_SITES}",
+        f"{total['accepted']}/{PHASE3_SITES}",
     )
     console.print(table)
     return OK

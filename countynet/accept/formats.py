@@ -1,0 +1,135 @@
+"""The installation report: planned against measured per hop, in JSON, Markdown, JUnit and a rich table.
+
+Every planned hop is one row / one test case, whatever its status; a missing measurement is
+written "not measured" and fails the JUnit case, the lab's "not measurable" is a skipped case.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from rich.table import Table
+
+from countynet.accept import AcceptanceReport, HopResult
+
+STYLE = {"pass": "green", "fail": "red", "not measured": "yellow", "not measurable": "dim"}
+
+
+def _f(x: Any, nd: int = 1, unit: str = "") -> str:
+    return "-" if x is None else f"{x:.{nd}f}{unit}"
+
+
+def _row(h: HopResult) -> dict[str, str]:
+    p, m = h.hop.planned(), h.measured
+    rx = m.get("rx_dbm")
+    mcs = "/".join(str(m.get(k)) if m.get(k) is not None else "-" for k in ("rx_mcs", "tx_mcs"))
+    return {
+        "town": h.hop.lp.town,
+        "hop": h.hop.lp.name,
+        "kind": h.hop.lp.kind,
+        "radio": h.hop.unit,
+        "planned Rx": _f(p["rx_b_dbm"]),
+        "measured Rx": _f(rx, 0),
+        "delta": _f(rx - p["rx_b_dbm"], 1) if rx is not None else "-",
+        "planned MCS": f"{p['mcs_ab']}/{p['mcs_ba']}",
+        "measured MCS": mcs if m else "-",
+        "planned margin": _f(p["margin_db"]),
+        "realised margin": _f(h.realised_margin_db),
+        "status": h.status,
+        "finding": "; ".join(f"{f.detail} -> {f.cause}" for f in h.failed) or h.note,
+    }
+
+
+COLUMNS = [
+    "town",
+    "hop",
+    "kind",
+    "radio",
+    "planned Rx",
+    "measured Rx",
+    "delta",
+    "planned MCS",
+    "measured MCS",
+    "planned margin",
+    "realised margin",
+    "status",
+    "finding",
+]
+
+
+def to_json(report: AcceptanceReport) -> str:
+    return json.dumps(report.as_dict(), indent=2, sort_keys=True)
+
+
+def _verdict(report: AcceptanceReport) -> str:
+    n = len(report.hops)
+    passed = sum(h.status == "pass" for h in report.hops)
+    if n and all(h.status == "not measurable" for h in report.hops):
+        return f"{n} hops not measurable (virtual lab: the FRR stand-ins have no radios)"
+    return f"{passed} of {n} hops accepted"
+
+
+def to_markdown(report: AcceptanceReport, title: str = "Installation report: radio acceptance") -> str:
+    lines = [
+        f"# {title}",
+        "",
+        f"{_verdict(report)}. Accepted: registered to the planned sector/link, received level within "
+        f"+/-{report.tolerance_db:g} dB of plan, modulation at least the planned MCS, registered for at least "
+        f"{report.settle_s // 60} min. Source: {report.source or '-'}.",
+        "",
+        "| town | hops | pass | fail | not measured | not measurable |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for town, r in sorted(report.by_town().items()):
+        lines.append(
+            f"| {town} | {r['hops']} | {r['pass']} | {r['fail']} | {r['not measured']} | {r['not measurable']} |"
+        )
+    lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for h in report.hops:
+        row = _row(h)
+        lines.append("| " + " | ".join(row[c].replace("|", "\\|") for c in COLUMNS) + " |")
+    lines += ["", "Rx in dBm at the far radio (station or PtP end b); MCS downlink/uplink; margins in dB."]
+    return "\n".join(lines) + "\n"
+
+
+def to_junit(report: AcceptanceReport) -> str:
+    """One suite per town, one case per planned hop."""
+    suites = ET.Element("testsuites", name="countynet radio acceptance", tests=str(len(report.hops)))
+    towns: dict[str, list[HopResult]] = {}
+    for h in report.hops:
+        towns.setdefault(h.hop.lp.town, []).append(h)
+    for town, hops in sorted(towns.items()):
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"acceptance {town}",
+            tests=str(len(hops)),
+            failures=str(sum(h.status in ("fail", "not measured") for h in hops)),
+            errors="0",
+            skipped=str(sum(h.status == "not measurable" for h in hops)),
+        )
+        for h in hops:
+            case = ET.SubElement(suite, "testcase", classname=f"{town}.{h.hop.lp.kind}", name=h.hop.lp.name)
+            text = _row(h)["finding"]
+            if h.status == "fail":
+                ET.SubElement(case, "failure", message=text[:300], type="radio").text = text
+            elif h.status == "not measured":
+                ET.SubElement(case, "failure", message="not measured", type="not-measured").text = h.note
+            elif h.status == "not measurable":
+                ET.SubElement(case, "skipped", message=h.note)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def to_table(report: AcceptanceReport) -> Table:
+    table = Table(title=f"radio acceptance: {_verdict(report)}", show_lines=False)
+    for c in COLUMNS[:-1]:
+        table.add_column(c, justify="right" if any(w in c for w in ("Rx", "delta", "MCS", "margin")) else "left")
+    for h in report.hops:
+        row = _row(h)
+        cells = [row[c] for c in COLUMNS[:-1]]
+        cells[-1] = f"[{STYLE[h.status]}]{h.status}[/]"
+        table.add_row(*cells)
+    return table

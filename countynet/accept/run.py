@@ -1,0 +1,56 @@
+"""The acceptance job: plan, read recordings, judge, keep the latest report for `countynet status`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from countynet.accept import AcceptanceReport, accept, load_recordings, radio_commands
+from countynet.errors import CountynetError
+
+
+def latest_path() -> Path:
+    from countynet.deploy.state import state_dir
+
+    return state_dir() / "accept" / "latest.json"
+
+
+def run_acceptance(root: Path, towns: list[str] | None, recordings: Path) -> AcceptanceReport:
+    """Judge every planned hop of `towns` (all towns when None) from a recordings folder."""
+    from countynet import pipeline
+
+    prep = pipeline.prepare(root)
+    known = {t.name for t in prep.ctx.inv.towns}
+    for t in towns or []:
+        if t not in known:
+            raise CountynetError(f"unknown town '{t}'", f"towns: {', '.join(sorted(known))}")
+    d = prep.ctx.inv.network.defaults
+    report = accept(
+        prep.ctx.radio,
+        load_recordings(recordings, radio_commands()),
+        agencies=set(prep.ctx.topo.sites),
+        tolerance_db=d.accept_tolerance_db,
+        settle_s=d.accept_settle_s,
+        towns=set(towns) if towns else None,
+        source=f"recordings {recordings}",
+    )
+    save_latest(report)
+    return report
+
+
+def save_latest(report: AcceptanceReport) -> None:
+    path = latest_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report.as_dict(), indent=2, sort_keys=True))
+
+
+def load_latest() -> dict[str, Any] | None:
+    path = latest_path()
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None

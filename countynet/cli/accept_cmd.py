@@ -1,0 +1,45 @@
+"""`countynet accept`: the installation report, planned against measured for every radio hop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from countynet.cli.main import app, state
+from countynet.cli.output import FINDINGS, OK, console, guarded
+
+
+@app.command("accept")
+@guarded
+def accept_cmd(
+    town: list[str] = typer.Option([], "--town", help="Only this town (repeatable)."),
+    recordings: Path = typer.Option(
+        ...,
+        "--recordings",
+        help="Folder of recorded radio outputs: <radio>/<command>.txt (see docs of countynet.accept.recordings).",
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    markdown: Path = typer.Option(None, "--markdown", help="Write the Markdown installation report here."),
+    junit: Path = typer.Option(None, "--junit", help="Write JUnit XML here (CI)."),
+) -> int:
+    """Judge every planned radio hop against the plan (sector, Rx +/- tolerance, MCS, uptime).
+
+    Exit 0 when every hop is accepted, 1 when any failed or was not measured.
+    """
+    from countynet.accept.formats import to_json, to_junit, to_markdown, to_table
+    from countynet.accept.run import run_acceptance
+
+    report = run_acceptance(state.inventory, town or None, recordings)
+    if markdown:
+        markdown.write_text(to_markdown(report))
+    if junit:
+        junit.write_text(to_junit(report))
+    if json_out:
+        print(to_json(report))
+    else:
+        console.print(to_table(report))
+        for h in report.hops:
+            for f in h.failed:
+                console.print(f"[red]{h.hop.lp.name}[/]: {f.detail} -> {f.cause}", soft_wrap=True, highlight=False)
+    return OK if report.ok else FINDINGS

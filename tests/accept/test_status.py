@@ -1,0 +1,41 @@
+"""`countynet status` counts a radio site as accepted only when its own radio hop passed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from countynet.accept import accept, accepted_sites, site_accepted, to_checks
+from countynet.pipeline import prepare
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_site_accepted_needs_its_radio_hop() -> None:
+    prep = prepare(ROOT / "inventory")
+    topo = prep.ctx.topo
+    saved = {
+        "hops": [
+            {"site": "mwg-police-station", "status": "pass"},
+            {"site": "mwg-law-courts", "status": "fail"},
+            {"site": "mwg-kyome-primary", "status": "not measured"},
+            {"site": None, "status": "pass"},  # backhaul: no agency site
+        ]
+    }
+    ok = accepted_sites(saved)
+    assert ok == {"mwg-police-station": True, "mwg-law-courts": False, "mwg-kyome-primary": False}
+    assert site_accepted("mwg-police-station", topo, ok)
+    assert not site_accepted("mwg-law-courts", topo, ok)
+    assert not site_accepted("mwg-level4-hospital", topo, ok)  # radio site never measured
+    assert site_accepted("mwg-subcounty-office", topo, ok)  # fibre: no radio hop to pass
+    assert not site_accepted("mwg-kyome-primary", topo, accepted_sites(None))
+
+
+def test_verify_rows_in_the_lab_are_not_measurable() -> None:
+    prep = prepare(ROOT / "inventory")
+    checks = to_checks(accept(prep.ctx.radio, None, agencies=set(prep.ctx.topo.sites), towns={"mwingi"}))
+    assert len(checks) == 14 and {c.status for c in checks} == {"not-measurable"}
+    c = next(c for c in checks if c.device == "mwg-police-station")
+    assert (c.kind, c.target, c.site) == ("radio", "mwg-police-station vs plan", "mwg-police-station")
+    assert c.detail == "virtual lab: FRR stand-ins have no radio to report (not measurable)"
+    missing = to_checks(accept(prep.ctx.radio, {}, agencies=set(prep.ctx.topo.sites), towns={"mwingi"}))
+    assert {c.status for c in missing} == {"fail"} and missing[0].detail.startswith("not measured: no output recorded")
