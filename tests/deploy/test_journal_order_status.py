@@ -69,7 +69,13 @@ def test_status_counts_deployed_and_verified_sites(
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["targets"] == {"towns": 6, "sites": 140}
-    assert data["towns"] == [{"town": "ruiru", "sites": 4, "deployed": 3, "verified": 2}]
+    # accepted: the fibre site (rru-police) counts; the sector site rru-subcounty only once its radio hop passed
+    assert data["towns"] == [{"town": "ruiru", "sites": 4, "deployed": 3, "verified": 2, "accepted": 1}]
+    (state / "accept").mkdir(parents=True)
+    hops = [{"site": "rru-subcounty", "status": "pass"}, {"site": "rru-hospital", "status": "pass"}]
+    (state / "accept" / "latest.json").write_text(json.dumps({"hops": hops}))
+    res = CliRunner().invoke(app, ["--inventory", str(MINI), "status", "--json"])
+    assert json.loads(res.output)["towns"][0]["accepted"] == 2  # rru-hospital failed verify: not counted
 
 
 @pytest.mark.parametrize(
