@@ -96,3 +96,21 @@ def test_lab_report_says_not_measurable() -> None:
     assert "14 hops not measurable (virtual lab: the FRR stand-ins have no radios)" in md
     root = ET.fromstring(to_junit(rep))
     assert len(root.findall(".//testcase/skipped")) == 14
+
+
+def test_accept_command_writes_the_report_and_fails_on_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from countynet.cli.main import app
+
+    monkeypatch.setenv("COUNTYNET_STATE", str(tmp_path / "state"))
+    md, xml = tmp_path / "acc.md", tmp_path / "acc.xml"
+    args = ["-i", str(ROOT / "inventory"), "accept", "--town", "mwingi", "--recordings", str(REC)]
+    r = CliRunner().invoke(app, [*args, "--markdown", str(md), "--junit", str(xml), "--json"])
+    assert r.exit_code == 1, r.output
+    assert json.loads(r.output)["towns"]["mwingi"]["pass"] == 9
+    assert "9 of 14 hops accepted" in md.read_text() and len(ET.parse(xml).findall(".//testcase")) == 14
+    saved = json.loads((tmp_path / "state" / "accept" / "latest.json").read_text())
+    assert len(saved["hops"]) == 14

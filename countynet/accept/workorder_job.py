@@ -1,0 +1,32 @@
+"""The work-order job: check the options, build the orders, write one file per site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from countynet.accept.workorder import work_orders
+from countynet.accept.workorder_render import to_html, to_markdown
+from countynet.errors import CountynetError
+
+
+def write_work_orders(root: Path, town: str, site: str | None, out: Path, fmt: str) -> list[Path]:
+    from countynet import pipeline
+
+    if fmt not in ("md", "html"):
+        raise CountynetError(f"unknown format '{fmt}'", "use --format md or --format html")
+    prep = pipeline.prepare(root)
+    t = prep.ctx.inv.town(town)
+    if t is None:
+        known = ", ".join(sorted(x.name for x in prep.ctx.inv.towns))
+        raise CountynetError(f"unknown town '{town}'", f"towns: {known}")
+    if site is not None and site not in {s.name for s in t.sites}:
+        raise CountynetError(f"no agency site '{site}' in {town}", "see the sites in towns/" + town + ".yml")
+    orders = work_orders(prep.ctx, town, site)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for wo in orders:
+        path = out / f"{wo.site}.{fmt}"
+        text = to_markdown(wo) if fmt == "md" else to_html([wo], f"Work order {wo.site}")
+        path.write_text(text)
+        written.append(path)
+    return written
