@@ -99,6 +99,7 @@ def run_deploy(
             redact=redact,
             resume=resume,
             progress=show,
+            target=target,
         )
 
 

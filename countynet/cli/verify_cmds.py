@@ -42,9 +42,7 @@ def run_verify(
     with console.status("verifying...") as status:
         report = verify(nr, devs, site_exp, lab=lab, wait=wait, progress=lambda m: status.update(f"verifying: {m}"))
     report.checks += radio_checks(prep, devices, target)
-    latest = state_dir() / "verify"
-    latest.mkdir(parents=True, exist_ok=True)
-    (latest / "latest.json").write_text(to_json(report))
+    save_verify(report, target)
     return report
 
 
@@ -61,6 +59,18 @@ def radio_checks(prep: pipeline.Prepared, devices: set[str], target: str) -> lis
         for k in keep:
             k.detail = "radios are not collected by verify: run `countynet accept --recordings DIR`"
     return keep
+
+
+def save_verify(report: VerifyReport, target: str) -> None:
+    """verify/latest.json (what `status` reads) and one file per run in verify/history/, with the target."""
+    folder = state_dir() / "verify"
+    (folder / "history").mkdir(parents=True, exist_ok=True)
+    finished = time.time()
+    data = {**json.loads(to_json(report)), "target": target, "finished": round(finished, 3)}
+    text = json.dumps(data, indent=2, sort_keys=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(finished)) + f"{finished % 1:.3f}"[1:] + f"-{target}"
+    (folder / "history" / f"{stamp}.json").write_text(text)
+    (folder / "latest.json").write_text(text)
 
 
 def write_outputs(report: VerifyReport, junit: Path | None, markdown: Path | None) -> None:

@@ -76,8 +76,12 @@ def deploy(
     redact: Callable[[str], str] | None = None,
     resume: str | None = None,
     progress: Callable[[DeviceResult], None] | None = None,
+    target: str | None = None,
 ) -> DeployReport:
-    """Push `candidates` to `targets` in stages; dry-run unless opts.commit."""
+    """Push `candidates` to `targets` in stages; dry-run unless opts.commit.
+
+    `target` ("lab" or "field") is journaled so reports keep lab and field results apart.
+    """
     clean = redact or (lambda s: s)
     if resume:
         journal = Journal.open(resume, clean)
@@ -86,7 +90,9 @@ def deploy(
     else:
         journal = Journal.create(redact=clean)
         done = {}
-        journal.start(mode="commit" if opts.commit else "dry-run", devices=sorted(candidates), options=vars(opts))
+        journal.start(
+            mode="commit" if opts.commit else "dry-run", devices=sorted(candidates), options=vars(opts), target=target
+        )
     mode = "commit" if opts.commit else "dry-run"
     report = DeployReport(journal.run_id, mode)
     locks = DeviceLocks(journal.run_id)

@@ -1,0 +1,35 @@
+"""`countynet docs`: the offline documentation site (maps, topology, per-device pages, rollout dashboard)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from countynet.cli.main import app, state
+from countynet.cli.output import OK, console, guarded, print_json
+
+
+@app.command("docs")
+@guarded
+def docs_cmd(
+    out: Path = typer.Option(Path("site"), "--out", help="Folder for the site (open index.html)."),
+    town: list[str] = typer.Option(None, "--town", "-t", help="Only this town (repeatable)."),
+    state_dir: Path = typer.Option(
+        None, "--state", envvar="COUNTYNET_STATE", help="Where the deploy journals and verify results are (.countynet)."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> int:
+    """Write a static, offline site: a map and topology per town, a page per device and rule, the rollout dashboard."""
+    from countynet.docsite import build_site
+
+    res = build_site(state.inventory, out, town or None, state_dir)
+    if json_out:
+        print_json({"out": str(res.out), "towns": res.towns, "devices": res.devices, "files": res.files,
+                    "seconds": round(res.seconds, 2)})  # fmt: skip
+    else:
+        console.print(
+            f"docs: {res.towns} towns, {res.devices} device pages, {res.files} files in {res.out}/ "
+            f"({res.seconds:.1f} s); open {res.out / 'index.html'}"
+        )
+    return OK

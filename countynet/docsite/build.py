@@ -1,0 +1,190 @@
+"""Build the static documentation site: `countynet docs`.
+
+Offline by construction: one local stylesheet, inline SVG and inline script, relative links only,
+so the folder opens from the file system and from any web server. Deterministic: everything is
+sorted, numbers are printed at fixed precision, and no build time is written, so the same
+inventory and state folder give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from countynet import __version__
+from countynet.checks.engine import Report, validate
+from countynet.docsite import pages, topology
+from countynet.docsite.rollout import read_state
+from countynet.docsite.svg import slug
+from countynet.docsite.views import Views
+from countynet.errors import CountynetError
+from countynet.intent.build import build_intents
+from countynet.render.renderer import render_intents
+
+TEMPLATES = Path(__file__).parent / "templates"
+# Where other steps leave the installation report and work orders (issue 15); linked when present.
+ATTACHMENT_DIRS = ("acceptance", "workorders")
+ATTACHMENT_SUFFIXES = {".md", ".html", ".json", ".xml", ".pdf", ".txt"}
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    towns: int = 0
+    devices: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def default_state_dir() -> Path:
+    return Path(os.environ.get("COUNTYNET_STATE", ".countynet"))
+
+
+def _prepare(root: Path) -> Report:
+    report = validate(root)
+    if report.context is None or report.errors:
+        first = next((f.format() for f in report.findings if f.severity == "error"), "")
+        raise CountynetError(
+            f"the inventory has {report.errors} error(s); first: {first}", "run `countynet validate` and fix them"
+        )
+    return report
+
+
+class _Writer:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: set[Path] = set()
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+        self.written.add(path)
+
+    def prune(self, folders: tuple[str, ...]) -> None:
+        """Remove pages of devices, towns or rules that no longer exist (only files this builder makes)."""
+        for folder in folders:
+            for path in sorted((self.out / folder).glob("*")):
+                if path.is_file() and path not in self.written and path.suffix in ATTACHMENT_SUFFIXES | {".html"}:
+                    path.unlink()
+
+
+def _attachments(state: Path, towns: list[str], w: _Writer) -> dict[str, list[dict[str, str]]]:
+    """Copy reports and work orders found in the state folder; key "" holds those of no one town."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for name in ATTACHMENT_DIRS:
+        folder = state / name
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in ATTACHMENT_SUFFIXES):
+            rel = path.relative_to(folder).as_posix()
+            town = next((t for t in towns if t in rel.split("/")[0] or t in path.stem), "")
+            dest = f"attachments/{name}/{rel}"
+            w.write(dest, path.read_text(encoding="utf-8", errors="replace"))
+            out.setdefault(town, []).append({"href": dest, "name": rel, "source": f"{name}/"})
+    return out
+
+
+def build_site(
+    root: Path | str, out: Path | str, towns: list[str] | None = None, state: Path | None = None
+) -> BuildResult:
+    """Validate `root`, then write the site into `out`; `towns` limits it to those towns."""
+    t0 = time.perf_counter()
+    res = BuildResult(Path(out))
+    steps = res.steps
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        steps[name] = steps.get(name, 0.0) + now - since
+        return now
+
+    report = _prepare(Path(root))
+    ctx = report.context
+    assert ctx is not None
+    inv, topo = ctx.inv, ctx.topo
+    unknown = [t for t in towns or [] if inv.town(t) is None]
+    if unknown:
+        raise CountynetError(f"no town named {unknown[0]!r}", "use a town name from inventory/towns/")
+    selected = [t for t in inv.towns if not towns or t.name in towns]
+    names = {t.name for t in selected}
+    hosts = sorted(d for d, dev in topo.devices.items() if dev.town in names)
+    _ = ctx.radio, ctx.alloc
+    t = lap("validate", t0)
+    intents = build_intents(inv, topo, ctx.alloc, radio=ctx.radio, hosts=hosts)
+    texts = render_intents(intents)
+    t = lap("intent+render", t)
+    state_dir = state or default_state_dir()
+    v = Views(ctx, read_state(state_dir), selected)
+    t = lap("state", t)
+    sources = [
+        (tn.name, topology.dot_source(tn.name, [intents[d] for d in hosts if topo.devices[d].town == tn.name]))
+        for tn in selected
+    ]
+    diagrams = topology.render_all(sources)
+    t = lap("graphviz", t)
+
+    env, w = _env(), _Writer(Path(out))
+    common: dict[str, Any] = {
+        "version": __version__,
+        "network": inv.network.name,
+        "nav_towns": [{"name": tn.name, "slug": slug(tn.name)} for tn in selected],
+    }
+    w.write("style.css", (TEMPLATES / "style.css").read_text(encoding="utf-8"))
+    att = _attachments(state_dir, sorted(names), w)
+
+    def page(template: str, rel: str, ctx_: dict[str, Any], root_: str) -> None:
+        w.write(rel, env.get_template(template).render(**common, **ctx_, root=root_))
+
+    page(
+        "dashboard.html.j2",
+        "index.html",
+        {**pages.dashboard(v, intents, str(state_dir)), "attachments_list": att.get("", [])},
+        "",
+    )
+    for tn in selected:
+        ctx_ = pages.town_page(v, tn, intents, diagrams[tn.name])
+        page("town.html.j2", f"towns/{slug(tn.name)}.html", {**ctx_, "attachments_list": att.get(tn.name, [])}, "../")
+    t = lap("dashboard+towns", t)
+    device_tpl = env.get_template("device.html.j2")
+    for host in hosts:
+        w.write(
+            f"devices/{slug(host)}.html",
+            device_tpl.render(**common, **pages.device_page(v, host, intents[host], texts[host]), root="../"),
+        )
+    t = lap("devices", t)
+    rules = pages.rules(report.findings)
+    page("rules.html.j2", "rules/index.html", {"page": "rules", "title": "Rules", "rules": rules}, "../")
+    for r in rules:
+        page(
+            "rule.html.j2",
+            f"rules/{r['slug']}.html",
+            {"page": "rules", "title": f"{r['id']} {r['name']}", "r": r},
+            "../",
+        )
+    w.prune(("towns", "devices", "rules"))
+    if not att and (Path(out) / "attachments").is_dir():
+        shutil.rmtree(Path(out) / "attachments")
+    lap("rules", t)
+    res.towns, res.devices, res.files = len(selected), len(hosts), len(w.written)
+    res.seconds = time.perf_counter() - t0
+    return res

@@ -1,0 +1,234 @@
+"""Template contexts for each page: dashboard, town, device, rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from countynet import platforms
+from countynet.checks.finding import Finding
+from countynet.checks.registry import RULES, all_rules
+from countynet.docsite import plots
+from countynet.docsite.highlight import highlight
+from countynet.docsite.mapsvg import MapInput, legend, town_map
+from countynet.docsite.rollout import timeline
+from countynet.docsite.svg import slug
+from countynet.docsite.views import Views, counts, deploy_cell, hop_row, site_row, state_cells, town_facts, verify_cells
+from countynet.inventory.model import Town
+from countynet.render.renderer import file_name
+
+TARGET_TITLE = {
+    "lab": "Virtual lab",
+    "field": "Field (real devices)",
+    "unrecorded": "Runs without a recorded target (written before targets were journaled)",
+}
+
+
+def _done(c: dict[str, int]) -> int:
+    return c["verified"] + c["accepted"]
+
+
+def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> dict[str, Any]:
+    topo = v.ctx.topo
+    sites = [s.name for t in v.towns for s in t.sites]
+    targets = []
+    for t in v.progress.targets:
+        tp = v.rollout.targets[t]
+        c = counts(v, t, sites)
+        town_done = sum(
+            1 for town in v.towns if town.sites and _done(counts(v, t, [s.name for s in town.sites])) == len(town.sites)
+        )
+        ver = tp.verify
+        targets.append(
+            {
+                "name": t,
+                "title": TARGET_TITLE.get(t, t),
+                "counts": c,
+                "done": _done(c),
+                "towns_done": town_done,
+                "verify": f"{plots.utc(ver.ts)}: {len(ver.checks)} checks" if ver else "",
+                "chart": plots.progress_chart(t, timeline(topo, sites, tp, v.rollout.accepted), len(sites)),
+            }
+        )
+    towns = []
+    for town in v.towns:
+        names = [s.name for s in town.sites]
+        row = town_facts(v, town)
+        row["progress"] = [
+            {"counts": counts(v, t, names), "done": _done(counts(v, t, names))} for t in v.progress.targets
+        ]
+        towns.append(row)
+    runs = [
+        {
+            "id": r.id,
+            "target": r.target,
+            "mode": r.mode,
+            "started": plots.utc(r.started) if r.started else "?",
+            "ended": plots.utc(r.ended) if r.ended else "not ended (interrupted?)",
+            "user": r.user,
+            "devices": r.devices,
+            "counts": ", ".join(f"{n} {s}" for s, n in r.counts.items()) or "nothing finished",
+            "stopped": r.stopped,
+        }
+        for r in sorted(v.rollout.runs, key=lambda r: (r.started, r.id), reverse=True)
+    ]
+    verifies = [
+        {
+            "when": plots.utc(vr.ts),
+            "target": vr.target,
+            "checks": len(vr.checks),
+            "failed": sum(c.get("status") in ("fail", "error", "parse-error") for c in vr.checks),
+        }
+        for tp in v.rollout.targets.values()
+        for vr in tp.verifies
+    ]
+    verifies.sort(key=lambda x: (x["when"], x["target"]), reverse=True)
+    return {
+        "page": "dashboard",
+        "title": "Rollout dashboard",
+        "targets": targets,
+        "towns": towns,
+        "sites": [site_row(v, town, s.name, intents) for town in v.towns for s in town.sites],
+        "total_sites": len(sites),
+        "total_devices": sum(1 for d in topo.devices.values() if d.town in {t.name for t in v.towns}),
+        "runs": runs,
+        "verifies": verifies,
+        "state_dir": state_dir,
+    }
+
+
+def town_page(v: Views, town: Town, intents: dict[str, dict[str, Any]], topology_svg: str) -> dict[str, Any]:
+    ctx = v.ctx
+    d = ctx.inv.network.defaults
+    pop = next((p for p in ctx.inv.nofbi.pops if p.name == town.nofbi_pop), None)
+    m = MapInput(
+        town,
+        ctx.topo,
+        ctx.radio,
+        pop.name if pop else None,
+        pop.location if pop else None,
+        {t: {dev: s.state for dev, s in st.items()} for t, st in v.progress.states.items()},
+        v.progress.default,
+        d.fade_margin_error_db,
+        d.fade_margin_warning_db,
+    )
+    hops = sorted(ctx.radio.select(town=town.name), key=lambda lp: lp.id)
+    routers = [dev for dev in ctx.topo.devices.values() if dev.town == town.name and dev.role != "agency"]
+    return {
+        "page": f"town:{town.name}",
+        "title": f"{town.name}: map, topology, sites",
+        "t": town_facts(v, town),
+        "targets": v.progress.targets,
+        "map": town_map(m),
+        "legend": legend(),
+        "hops": [hop_row(lp) for lp in hops],
+        "histogram": plots.margin_histogram(
+            town.name, [lp.margin_db for lp in hops], d.fade_margin_error_db, d.fade_margin_warning_db
+        ),
+        "topology": topology_svg,
+        "sites": [site_row(v, town, s.name, intents) for s in town.sites],
+        "routers": [
+            {
+                "name": r.name,
+                "slug": slug(r.name),
+                "role": r.role.replace("_", " "),
+                "platform": r.platform,
+                "loopback": intents.get(r.name, {}).get("loopback", ""),
+                "states": state_cells(v, r.name),
+            }
+            for r in sorted(routers, key=lambda r: (r.role != "hub", r.name))
+        ],
+    }
+
+
+def _interfaces(intent: dict[str, Any], known: set[str]) -> list[dict[str, Any]]:
+    rows = []
+    for f in intent["interfaces"]:
+        o = f.get("ospf")
+        ospf = "-" if not o else ("passive" if o.get("passive") else o.get("network_type") or "broadcast")
+        if o and o.get("priority") is not None:
+            ospf += f", priority {o['priority']}"
+        peer = f.get("peer") or ""
+        rows.append(
+            {
+                "name": f["name"],
+                "logical": f["logical"],
+                "kind": f["kind"],
+                "address": f["address"],
+                "peer": peer,
+                "peer_slug": slug(peer) if peer in known else "",
+                "peer_address": f.get("peer_address") or "",
+                "ospf": ospf,
+                "acl": f.get("acl_in") or "",
+            }
+        )
+    return rows
+
+
+def device_page(v: Views, name: str, intent: dict[str, Any], text: str) -> dict[str, Any]:
+    ctx = v.ctx
+    dev = ctx.topo.devices[name]
+    site = None
+    if name in ctx.topo.sites:
+        town = ctx.topo.sites[name][0]
+        site = site_row(v, town, name, {name: intent})
+    results = []
+    for t in v.progress.targets:
+        tp = v.rollout.targets[t]
+        ver = tp.verify
+        results.append(
+            {
+                "target": t,
+                "deploy": deploy_cell(tp.deploys.get(name)),
+                "checks": verify_cells(ver, name),
+                "verify_when": plots.utc(ver.ts) if ver else "",
+            }
+        )
+    plat = platforms.get(intent["platform"])
+    return {
+        "page": f"device:{name}",
+        "title": f"{name} ({dev.role.replace('_', ' ')}, {dev.town})",
+        "d": {
+            "name": name,
+            "role": dev.role.replace("_", " "),
+            "town": dev.town,
+            "town_slug": slug(dev.town),
+            "platform": intent["platform"],
+            "model": intent["model"],
+            "stand_in": intent.get("stand_in_for"),
+            "router_id": intent["router_id"],
+            "mgmt": intent["management"]["address"],
+            "depth": intent["depth"],
+            "site": site,
+            "states": state_cells(v, name),
+            "interfaces": _interfaces(intent, set(ctx.topo.devices)),
+            "bgp": intent.get("bgp"),
+            "hops": [hop_row(lp) for lp in v.hops_of.get(name, [])],
+            "results": results,
+            "file": file_name(name, intent["platform"]),
+            "lines": text.count("\n") + 1,
+            "config": highlight(text, plat.comment),
+        },
+    }
+
+
+def rules(findings: list[Finding]) -> list[dict[str, Any]]:
+    by_rule: dict[str, list[str]] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule, []).append(f.format())
+    out = []
+    for rid, name, severity, scope, desc in all_rules():
+        rule = RULES.get(rid)
+        doc = (rule.func.__doc__ or "").strip() if rule else ""
+        out.append(
+            {
+                "id": rid,
+                "slug": slug(rid),
+                "name": name,
+                "severity": severity,
+                "scope": scope,
+                "description": desc,
+                "doc": doc,
+                "findings": by_rule.get(rid, []),
+            }
+        )
+    return out

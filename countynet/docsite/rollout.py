@@ -1,0 +1,283 @@
+"""Rollout state for the docs: what the deploy journals and verify results say, per target.
+
+Read-only: it never creates the state folder. Lab and field are kept apart by the `target`
+each journal's start record and each verify result carries; records written before targets
+were recorded land under "unrecorded", never silently under lab or field.
+
+A site's state, per target (the colour it gets on maps and the dashboard):
+- failed: a device on its path to the hub last failed or was reverted, or its latest verify
+  has a failing check (on the site or on a device on its path);
+- accepted: verified, and radio acceptance passed (when acceptance results exist);
+- verified: every device on its path deployed, and the latest verify passed all its checks;
+- deployed: every device on its path deployed in a commit run (not yet verified);
+- planned: otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from countynet.inventory.topology import Topology
+
+STATES = ("planned", "deployed", "verified", "accepted", "failed")
+DEPLOY_OK = {"changed", "unchanged"}
+DEPLOY_BAD = {"failed", "reverted"}
+CHECK_BAD = {"fail", "parse-error", "error"}
+UNRECORDED = "unrecorded"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One deploy run, as its journal tells it."""
+
+    id: str
+    target: str
+    mode: str
+    started: float
+    ended: float | None
+    user: str
+    devices: int
+    counts: dict[str, int]
+    stopped: str
+
+
+@dataclass(frozen=True)
+class DeviceDeploy:
+    run: str
+    status: str
+    error: str
+    ts: float
+    diff: str = ""
+
+
+@dataclass(frozen=True)
+class VerifyRun:
+    id: str
+    target: str
+    ts: float
+    checks: tuple[dict[str, Any], ...]
+
+
+@dataclass
+class SiteState:
+    state: str
+    why: str = ""
+
+
+@dataclass
+class TargetProgress:
+    """Everything known for one target (lab, field): latest deploy per device, verify runs."""
+
+    target: str
+    events: list[tuple[float, str, DeviceDeploy]] = field(default_factory=list)  # (ts, device, record)
+    verifies: list[VerifyRun] = field(default_factory=list)
+
+    @property
+    def deploys(self) -> dict[str, DeviceDeploy]:
+        return latest_deploys(self.events, None)
+
+    @property
+    def verify(self) -> VerifyRun | None:
+        return self.verifies[-1] if self.verifies else None
+
+
+@dataclass
+class RolloutState:
+    runs: list[Run] = field(default_factory=list)
+    targets: dict[str, TargetProgress] = field(default_factory=dict)
+    accepted: set[str] = field(default_factory=set)
+
+    def target(self, name: str) -> TargetProgress:
+        return self.targets.setdefault(name, TargetProgress(name))
+
+
+# ------------------------------------------------------------------ reading
+def _records(path: Path) -> list[dict[str, Any]]:
+    out = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a crash
+        if isinstance(rec, dict):
+            out.append(rec)
+    return out
+
+
+def _read_run(folder: Path, state: RolloutState) -> None:
+    recs = _records(folder / "journal.jsonl")
+    start = next((r for r in recs if r.get("event") == "start"), {})
+    end = next((r for r in reversed(recs) if r.get("event") == "end"), None)
+    target = str(start.get("target") or UNRECORDED)
+    mode = str(start.get("mode", "?"))
+    counts: dict[str, int] = {}
+    latest: dict[str, dict[str, Any]] = {}
+    for r in recs:
+        if r.get("event") == "device" and r.get("device"):
+            latest[str(r["device"])] = r
+    for r in latest.values():
+        counts[str(r.get("status"))] = counts.get(str(r.get("status")), 0) + 1
+    state.runs.append(
+        Run(
+            folder.name,
+            target,
+            mode,
+            float(start.get("ts", 0.0)),
+            float(end["ts"]) if end else None,
+            str(start.get("user", "?")),
+            len(start.get("devices", [])),
+            dict(sorted(counts.items())),
+            str((end or {}).get("stopped") or ""),
+        )
+    )
+    if mode != "commit":
+        return  # a dry run changes nothing on a device
+    tp = state.target(target)
+    for dev, r in sorted(latest.items(), key=lambda kv: (float(kv[1].get("ts", 0.0)), kv[0])):
+        status = str(r.get("status"))
+        if status in DEPLOY_OK | DEPLOY_BAD:
+            rec = DeviceDeploy(
+                folder.name, status, str(r.get("error") or ""), float(r.get("ts", 0.0)), str(r.get("diff") or "")
+            )
+            tp.events.append((rec.ts, dev, rec))
+
+
+def _read_verify(path: Path, state: RolloutState, seen: set[str]) -> None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return
+    if not isinstance(data, dict):
+        return
+    checks = tuple(c for c in data.get("checks", []) if isinstance(c, dict))
+    key = json.dumps([data.get("target"), data.get("finished"), len(checks)])
+    if key in seen:
+        return  # latest.json repeats the newest history entry
+    seen.add(key)
+    ts = float(data.get("finished") or path.stat().st_mtime)
+    target = str(data.get("target") or UNRECORDED)
+    state.target(target).verifies.append(VerifyRun(path.stem, target, ts, checks))
+
+
+def read_acceptance(root: Path) -> set[str]:
+    """Sites whose radio acceptance passed: `acceptance/latest.json` {"sites": {site: "pass"|...}}."""
+    path = root / "acceptance" / "latest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return set()
+    sites = data.get("sites", {}) if isinstance(data, dict) else {}
+    return {str(s) for s, v in sites.items() if v in ("pass", True)} if isinstance(sites, dict) else set()
+
+
+def read_state(root: Path) -> RolloutState:
+    """Journals (runs/*/journal.jsonl) and verify results (verify/history/*.json, verify/latest.json)."""
+    state = RolloutState()
+    runs = root / "runs"
+    if runs.is_dir():
+        for folder in sorted(runs.iterdir()):
+            if (folder / "journal.jsonl").is_file():
+                _read_run(folder, state)
+    seen: set[str] = set()
+    verify = root / "verify"
+    if (verify / "history").is_dir():
+        for path in sorted((verify / "history").glob("*.json")):
+            _read_verify(path, state, seen)
+    if (verify / "latest.json").is_file():
+        _read_verify(verify / "latest.json", state, seen)
+    for tp in state.targets.values():
+        tp.events.sort(key=lambda e: (e[0], e[1]))
+        tp.verifies.sort(key=lambda v: (v.ts, v.id))
+    state.accepted = read_acceptance(root)
+    return state
+
+
+# ------------------------------------------------------------------ judging
+def latest_deploys(events: Iterable[tuple[float, str, DeviceDeploy]], until: float | None) -> dict[str, DeviceDeploy]:
+    out: dict[str, DeviceDeploy] = {}
+    for ts, dev, rec in events:
+        if until is not None and ts > until:
+            break
+        out[dev] = rec
+    return out
+
+
+def path_to_hub(topo: Topology, device: str) -> list[str]:
+    """The device and every device between it and the hub, nearest first."""
+    out: list[str] = []
+    cur = device
+    while cur and cur not in out:
+        out.append(cur)
+        seg = topo.segments.get(topo.parent.get(cur, ""))
+        cur = seg.members[0] if seg is not None else ""
+    return out
+
+
+def bad_checks(verify: VerifyRun | None) -> dict[str, list[dict[str, Any]]]:
+    """Failing checks by the site (or device) they belong to."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for c in verify.checks if verify else ():
+        if c.get("status") in CHECK_BAD:
+            out.setdefault(str(c.get("site") or c.get("device")), []).append(c)
+    return out
+
+
+def checked(verify: VerifyRun | None) -> set[str]:
+    return {str(c.get("site") or c.get("device")) for c in (verify.checks if verify else ())}
+
+
+def site_states(
+    topo: Topology,
+    sites: Iterable[str],
+    deploys: dict[str, DeviceDeploy],
+    verify: VerifyRun | None,
+    accepted: set[str],
+) -> dict[str, SiteState]:
+    bad, seen = bad_checks(verify), checked(verify)
+    vts = verify.ts if verify else 0.0
+    out = {}
+    for site in sites:
+        path = path_to_hub(topo, site)
+        failed = [d for d in path if d in deploys and deploys[d].status in DEPLOY_BAD]
+        failing = [d for d in path if d in bad]
+        if failed:
+            d = failed[0]
+            out[site] = SiteState("failed", f"deploy {deploys[d].status} on {d}: {deploys[d].error}".rstrip(": "))
+        elif failing:
+            c = bad[failing[0]][0]
+            out[site] = SiteState(
+                "failed", f"verify: {c.get('name') or c.get('kind')}: {c.get('detail', '')}".rstrip(": ")
+            )
+        elif all(d in deploys for d in path):
+            # a change after the verify needs a new verify; an unchanged redeploy does not
+            fresh = site in seen and all(deploys[d].ts <= vts or deploys[d].status == "unchanged" for d in path)
+            if fresh:
+                out[site] = SiteState("accepted" if site in accepted else "verified")
+            else:
+                out[site] = SiteState("deployed")
+        else:
+            out[site] = SiteState("planned")
+    return out
+
+
+def timeline(
+    topo: Topology, sites: list[str], tp: TargetProgress, accepted: set[str]
+) -> list[tuple[float, dict[str, int]]]:
+    """Site counts per state after each deploy run and each verify of one target, oldest first."""
+    run_end: dict[str, float] = {}
+    for ts, _dev, rec in tp.events:
+        run_end[rec.run] = max(ts, run_end.get(rec.run, ts))
+    marks = sorted(set(run_end.values()) | {v.ts for v in tp.verifies})
+    out = []
+    for ts in marks:
+        deploys = latest_deploys(tp.events, ts)
+        verify = next((v for v in reversed(tp.verifies) if v.ts <= ts), None)
+        counts = dict.fromkeys(STATES, 0)
+        for s in site_states(topo, sites, deploys, verify, accepted).values():
+            counts[s.state] += 1
+        out.append((ts, counts))
+    return out
