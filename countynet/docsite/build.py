@@ -28,8 +28,8 @@ from countynet.intent.build import build_intents
 from countynet.render.renderer import render_intents
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Where other steps leave the installation report and work orders (issue 15); linked when present.
-ATTACHMENT_DIRS = ("acceptance", "workorders")
+# Where `countynet accept` leaves the installation report and where work orders go; linked when present.
+ATTACHMENT_DIRS = ("accept", "workorders")
 ATTACHMENT_SUFFIXES = {".md", ".html", ".json", ".xml", ".pdf", ".txt"}
 
 

@@ -46,7 +46,7 @@ def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> d
                 "done": _done(c),
                 "towns_done": town_done,
                 "verify": f"{plots.utc(ver.ts)}: {len(ver.checks)} checks" if ver else "",
-                "chart": plots.progress_chart(t, timeline(topo, sites, tp, v.rollout.accepted), len(sites)),
+                "chart": plots.progress_chart(t, timeline(topo, sites, tp, v.accepted_on(t)), len(sites)),
             }
         )
     towns = []

@@ -7,7 +7,8 @@ were recorded land under "unrecorded", never silently under lab or field.
 A site's state, per target (the colour it gets on maps and the dashboard):
 - failed: a device on its path to the hub last failed or was reverted, or its latest verify
   has a failing check (on the site or on a device on its path);
-- accepted: verified, and radio acceptance passed (when acceptance results exist);
+- accepted: verified, and its radio hop passed acceptance (`countynet accept`; a fibre site has no
+  hop to pass); shown only once an acceptance report exists;
 - verified: every device on its path deployed, and the latest verify passed all its checks;
 - deployed: every device on its path deployed in a commit run (not yet verified);
 - planned: otherwise.
@@ -89,7 +90,7 @@ class TargetProgress:
 class RolloutState:
     runs: list[Run] = field(default_factory=list)
     targets: dict[str, TargetProgress] = field(default_factory=dict)
-    accepted: set[str] = field(default_factory=set)
+    radio_ok: dict[str, bool] | None = None  # from the latest acceptance report
 
     def target(self, name: str) -> TargetProgress:
         return self.targets.setdefault(name, TargetProgress(name))
@@ -163,15 +164,24 @@ def _read_verify(path: Path, state: RolloutState, seen: set[str]) -> None:
     state.target(target).verifies.append(VerifyRun(path.stem, target, ts, checks))
 
 
-def read_acceptance(root: Path) -> set[str]:
-    """Sites whose radio acceptance passed: `acceptance/latest.json` {"sites": {site: "pass"|...}}."""
-    path = root / "acceptance" / "latest.json"
+def read_acceptance(root: Path) -> dict[str, bool] | None:
+    """Site -> its radio hop passed, from the latest `countynet accept` report (None: never run)."""
+    from countynet.accept import accepted_sites
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((root / "accept" / "latest.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
+        return None
+    return accepted_sites(data) if isinstance(data, dict) else None
+
+
+def accepted_set(topo: Topology, radio_ok: dict[str, bool] | None) -> set[str]:
+    """Sites that count as accepted once verified (as `countynet status` counts them); none before any acceptance run."""
+    from countynet.accept import site_accepted
+
+    if radio_ok is None:
         return set()
-    sites = data.get("sites", {}) if isinstance(data, dict) else {}
-    return {str(s) for s, v in sites.items() if v in ("pass", True)} if isinstance(sites, dict) else set()
+    return {s for s in topo.sites if site_accepted(s, topo, radio_ok)}
 
 
 def read_state(root: Path) -> RolloutState:
@@ -192,7 +202,7 @@ def read_state(root: Path) -> RolloutState:
     for tp in state.targets.values():
         tp.events.sort(key=lambda e: (e[0], e[1]))
         tp.verifies.sort(key=lambda v: (v.ts, v.id))
-    state.accepted = read_acceptance(root)
+    state.radio_ok = read_acceptance(root)
     return state
 
 

@@ -9,7 +9,15 @@ from ipaddress import IPv4Interface
 from typing import Any
 
 from countynet.checks.engine import Context
-from countynet.docsite.rollout import STATES, DeviceDeploy, RolloutState, SiteState, VerifyRun, site_states
+from countynet.docsite.rollout import (
+    STATES,
+    DeviceDeploy,
+    RolloutState,
+    SiteState,
+    VerifyRun,
+    accepted_set,
+    site_states,
+)
 from countynet.docsite.svg import slug
 from countynet.inventory.addressing import handoff
 from countynet.inventory.model import Town
@@ -42,14 +50,20 @@ class Views:
     rollout: RolloutState
     towns: list[Town]
     progress: Progress = field(init=False)
+    accepted: set[str] = field(init=False)
     hops_of: dict[str, list[LinkPlan]] = field(init=False)
+
+    def accepted_on(self, target: str) -> set[str]:
+        """Radio acceptance measures real radios: it never applies to the lab's FRR stand-ins."""
+        return set() if target == "lab" else self.accepted
 
     def __post_init__(self) -> None:
         topo = self.ctx.topo
         names = [d for d in topo.devices if topo.devices[d].town in {t.name for t in self.towns}]
         targets = sorted(self.rollout.targets, key=lambda t: (TARGET_ORDER.index(t) if t in TARGET_ORDER else 9, t))
+        self.accepted = accepted_set(topo, self.rollout.radio_ok)
         states = {
-            t: site_states(topo, names, tp.deploys, tp.verify, self.rollout.accepted)
+            t: site_states(topo, names, tp.deploys, tp.verify, self.accepted_on(t))
             for t, tp in self.rollout.targets.items()
         }
         self.progress = Progress(targets, states, targets[0] if targets else None)

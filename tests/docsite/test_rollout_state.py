@@ -92,3 +92,21 @@ def test_a_journal_without_a_target_is_not_counted_as_lab_or_field(state: State,
     assert (
         "without a recorded target" in html and dashboard_state(html, "thk-police-station", "unrecorded") == "deployed"
     )
+
+
+def test_accepted_only_in_the_field_once_the_radio_hop_passed(state: State, tmp_path: Path) -> None:
+    import json
+
+    for target in ("lab", "field"):
+        state.deploy(target)
+        state.verify(target)
+    (state.root / "accept").mkdir(parents=True)
+    hops = [{"site": "thk-police-station", "status": "pass"}, {"site": "thk-law-courts", "status": "fail"}]
+    (state.root / "accept" / "latest.json").write_text(json.dumps({"hops": hops}))
+    build_site(INVENTORY, tmp_path / "site", state=state.root)
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert dashboard_state(html, "thk-police-station", "field") == "accepted"
+    assert dashboard_state(html, "thk-law-courts", "field") == "verified"
+    assert dashboard_state(html, "thk-subcounty-office", "field") == "accepted"  # fibre: no hop to pass
+    assert dashboard_state(html, "thk-police-station", "lab") == "verified"  # the lab has no radios
+    assert '<a href="attachments/accept/latest.json">latest.json</a>' in html
