@@ -93,6 +93,7 @@ class _Town:
             "mgmt_acl": {"name": MGMT_ACL, "subnet": str(town.management), "port": 22},
         }
         self.wireless = {"security": town.wireless.security, "psk": placeholder(refs["wireless_psk"])}
+        self.packages = {n: rm.radio_package for n, rm in net.radio_models.items()}
         self.carried = set(carried)
 
 
@@ -160,6 +161,7 @@ def _wireless_sector(t: _Town, dev: str, seg: Segment, radio: RadioFigures) -> d
         "security": t.wireless["security"],
         "psk": t.wireless["psk"],
         "profile": f"cn-{sec.name}",
+        "package": t.packages.get(sec.radio_model, "wifi"),
         "stations": [m for m in seg.members[1:]],
         "plan": planned or None,
     }
@@ -183,6 +185,7 @@ def _wireless_station(inv: Inventory, t: _Town, dev: Device, seg: Segment, radio
         "security": t.wireless["security"],
         "psk": t.wireless["psk"],
         "profile": f"cn-{sec.name}",
+        "package": t.packages.get((cpe.radio_model if cpe else None) or inv.network.defaults.cpe_radio_model, "wifi"),
         "base_station": seg.members[0],
         "plan": planned or None,
     }
@@ -368,6 +371,8 @@ def _device(
     else:
         for e in interfaces:
             e["acl_in"] = None
+    if plat.finish_intent is not None:  # the platform's own spellings (e.g. RouterOS radio packages)
+        plat.finish_intent(intent)
     return intent
 
 

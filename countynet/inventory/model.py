@@ -9,7 +9,7 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Network
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from countynet.errors import Pos
 
@@ -109,9 +109,23 @@ class RadioModel(Node):
     )
     max_range_km: Annotated[float, Field(gt=0)] = 15.0
     max_clients: Annotated[int, Field(ge=1)] | None = None
-    package: Literal["wireless", "wifi"] = Field(
-        "wireless", description="RouterOS radio package: legacy `wireless` or `wifi` (wifi-qcom-ac)"
+    package: Literal["wifi", "wireless"] | None = Field(
+        None,
+        description="RouterOS radio package: `wifi` (wifi-qcom-ac, 802.11ac radios) or the legacy `wireless`;"
+        " when absent, `wifi` for a model that does 80 MHz (802.11ac) and `wireless` otherwise",
     )
+
+    @model_validator(mode="after")
+    def _default_package(self) -> RadioModel:
+        """Fill the package from what the radio can do when network.yml does not say."""
+        if self.package is None:
+            self.package = "wifi" if 80 in self.widths_mhz else "wireless"
+        return self
+
+    @property
+    def radio_package(self) -> Literal["wifi", "wireless"]:
+        """The package this model runs (always set after validation)."""
+        return self.package or "wifi"
 
 
 class SecretRef(Node):

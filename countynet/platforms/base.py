@@ -104,6 +104,8 @@ class Platform:
     deploy: DeployStrategy = field(default_factory=DeployStrategy)
     collect: Collection = field(default_factory=Collection)
     description: str = ""
+    # adds this platform's own spellings to a finished intent (in place), so templates only print
+    finish_intent: Callable[[dict[str, Any]], None] | None = None
 
     def header(self, hostname: str) -> str:
         return f"{self.comment} countynet-rendered {hostname} ({self.name}): do not edit, run `countynet render`"

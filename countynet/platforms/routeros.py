@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from countynet.platforms import routeros_check, routeros_intent
 from countynet.platforms.base import PLACEHOLDER_OK, Baseline, Collection, DeployStrategy, Platform, RadioCommands
 
 
@@ -27,24 +27,14 @@ def interface(logical: str, kind: str, ordinal: int, vlan: int | None) -> dict[s
     return {"name": logical, "parent": "bridge-lan", "vlan": vlan}  # lan-<name>: a VLAN on the LAN bridge
 
 
-_LINE = re.compile(r"^(?=\S)(/[a-z0-9-]+(?: [a-z0-9-]+)*)?(?:\s*(?:add|set|remove|disable|enable)\b.*)?$")
-
-
 def validate(text: str) -> list[str]:
-    """Every command line is a menu path or a command in one, with balanced quotes."""
-    problems = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if not _LINE.match(line):
-            problems.append(f"line {n}: not a RouterOS command: {line[:60]}")
-        elif line.count('"') % 2:
-            problems.append(f"line {n}: unbalanced quotes")
-    return problems
+    """RouterOS 7's command database (routeros-lsp) over the script: `line N:C: [warning: ]message [rule]`."""
+    return [f.format() for f in routeros_check.check(text)]
 
 
 # Radio acceptance (countynet.accept): what a station or PtP radio hears, per radio package.
-# Legacy `wireless` names radios wlanN; the `wifi` menu (wifi-qcom-ac, RouterOS >= 7.13) wifiN.
+# Legacy `wireless` names radios wlanN; the `wifi` menu (wifi-qcom-ac, RouterOS >= 7.13) wifiN
+# (routeros_intent gives a wifi radio its wifiN name everywhere in the intent).
 RADIO: dict[str, RadioCommands] = {
     "wireless": RadioCommands(
         registration="/interface wireless registration-table print detail without-paging",
@@ -81,9 +71,9 @@ ROW = Platform(
             r"chain=input .*dst-port=22 .*src-address=\S+ .*action=accept",
             r"dst-port=22 .*action=drop",
         ),
-        ssh_v2=(r"^/ip ssh set .*strong-crypto=yes",),
+        ssh_v2=(r"^/ip ssh\nset .*strong-crypto=yes",),
         logging=(r"^add action=remote",),
-        ntp=(r"^/system ntp client set enabled=yes servers=\S+",),
+        ntp=(r"^/system ntp client\nset enabled=yes servers=\S+",),
     ),
     # napalm-ros refuses revert_in with a replace: a computed patch is merged instead, and a
     # rollback restores the pre-commit backup, which reboots the device.
@@ -99,4 +89,5 @@ ROW = Platform(
         },
     ),
     description="MikroTik RouterOS 7 (towers, radios, CPEs, agency routers)",
+    finish_intent=routeros_intent.finish,
 )

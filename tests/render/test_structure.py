@@ -78,7 +78,7 @@ def ros_commands(text: str) -> list[tuple[str, str, dict[str, str]]]:
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
-        words = shlex.split(line.replace("[ find default-name=", "find=").replace(" ]", ""), posix=True)
+        words = shlex.split(re.sub(r"\[ find [a-z-]+=(\S+) \]", r"find=\1", line), posix=True)
         if words[0].startswith("/"):
             path = []
             while words and "=" not in words[0] and words[0] not in ("add", "set", "remove", "disable", "enable"):
@@ -104,25 +104,55 @@ def test_routeros_base_station_matches_intent(mini_intents: dict[str, Any]) -> N
         if f["ospf"] and not f["ospf"]["passive"]:
             want = "ptp" if f["ospf"]["network_type"] == "point-to-point" else "broadcast"
             assert ospf[f["name"]]["type"] == want
-    radios = {a["find"]: a for m, c, a in cmds if m == "/interface wireless" and c == "set"}
-    assert len(radios) == len(intent["wireless"]["sectors"]) == 2
+    # the mini inventory's radio models do 80 MHz: RouterOS 7's `wifi` package, whose radios are wifiN
+    radios = {a["find"]: a for m, c, a in cmds if m == "/interface wifi" and c == "set"}
+    assert set(radios) == {w["interface"] for w in intent["wireless"]["sectors"]} == {"wifi1", "wifi2"}
     for w in intent["wireless"]["sectors"]:
         r = radios[w["interface"]]
-        assert r["mode"] == "ap-bridge"
-        assert r["ssid"] == w["ssid"]
-        assert int(r["frequency"]) == w["frequency_mhz"]
-        assert float(r["tx-power"]) == w["tx_power_dbm"]
-        assert r["security-profile"] == w["profile"]
+        assert r["configuration.mode"] == "ap"
+        assert r["configuration.ssid"] == w["ssid"]
+        assert int(r["channel.frequency"]) == w["frequency_mhz"]
+        assert float(r["configuration.tx-power"]) == w["tx_power_dbm"]
+        assert r["security"] == w["profile"]
+    profiles = {a["name"]: a for m, c, a in cmds if m == "/interface wifi security"}
+    assert set(profiles) == {w["profile"] for w in intent["wireless"]["sectors"]}
+    assert all(p["passphrase"].startswith("{{secret:") for p in profiles.values())
+    assert not any(m.startswith("/interface wireless") for m, c, a in cmds)
+
+
+def test_routeros_legacy_wireless_package(tmp_path: Any) -> None:
+    """A radio model with `package: wireless` renders `/interface wireless` for that model's radios."""
+    import shutil
+
+    inv_dir = tmp_path / "inv"
+    shutil.copytree(MINI, inv_dir)
+    from countynet.inventory.loader import load
+
+    inv = load(inv_dir).inventory
+    assert inv is not None
+    for rm in inv.network.radio_models.values():
+        rm.package = "wireless"
+    from countynet.allocate.allocator import allocate
+    from countynet.inventory.topology import build
+
+    topo = build(inv)
+    intent = build_intents(inv, topo, allocate(inv, topo), hosts=["rru-bs1"])["rru-bs1"]
+    cmds = ros_commands(render_intents({"rru-bs1": intent})["rru-bs1"])
+    radios = {a["find"]: a for m, c, a in cmds if m == "/interface wireless" and c == "set"}
+    assert set(radios) == {w["interface"] for w in intent["wireless"]["sectors"]} == {"wlan1", "wlan2"}
+    assert all(r["mode"] == "ap-bridge" and r["band"] == "5ghz-a/n/ac" for r in radios.values())
     profiles = {a["name"]: a for m, c, a in cmds if m == "/interface wireless security-profiles"}
     assert all(p["wpa2-pre-shared-key"].startswith("{{secret:") for p in profiles.values())
+    assert not any(m.startswith("/interface wifi") for m, c, a in cmds)
 
 
 def test_routeros_station_and_acl(mini_intents: dict[str, Any]) -> None:
     intent = mini_intents["rru-subcounty"]
     cmds = ros_commands(render_intents({"rru-subcounty": intent})["rru-subcounty"])
     st = intent["wireless"]["stations"][0]
-    radio = next(a for m, c, a in cmds if m == "/interface wireless" and c == "set")
-    assert radio["mode"] == "station" and radio["ssid"] == st["ssid"] and int(radio["frequency"]) == st["frequency_mhz"]
+    radio = next(a for m, c, a in cmds if m == "/interface wifi" and c == "set")
+    assert radio["configuration.mode"] == "station" and radio["configuration.ssid"] == st["ssid"]
+    assert int(radio["channel.frequency"]) == st["frequency_mhz"]
     rules = [a for m, c, a in cmds if m == "/ip firewall filter" and a.get("chain") == "lan-in"]
     assert rules[-1]["action"] == "drop" and "dst-address" not in rules[-1]
     permitted = {a["dst-address"] for a in rules if a["action"] == "accept" and a.get("protocol") == "tcp"}

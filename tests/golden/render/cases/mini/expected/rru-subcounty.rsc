@@ -1,61 +1,73 @@
 # countynet-rendered rru-subcounty (routeros): do not edit, run `countynet render`
-/system identity set name="rru-subcounty"
-/interface bridge add name=loopback protocol-mode=none comment="lo"
-/interface bridge add name=bridge-lan protocol-mode=none comment="agency LANs"
+# packages: wifi
+/interface bridge
+add comment="lo" name=loopback protocol-mode=none
+add comment="agency LANs" name=bridge-lan protocol-mode=none
+/interface ethernet
+set [ find default-name=ether1 ] comment="mgmt0: out-of-band management"
+/interface wifi security
+add authentication-types=wpa2-psk encryption=ccmp name=cn-s1 passphrase="{{secret:env:COUNTYNET_WIFI_PSK}}"
+/interface wifi
+set [ find default-name=wifi1 ] channel.band=5ghz-ac channel.frequency=5745 channel.width=20mhz comment="up0" configuration.country=Kenya configuration.installation=outdoor configuration.mode=station configuration.ssid="rru-bs1-s1" configuration.tx-power=20 disabled=no security=cn-s1
 /interface vlan
-add name=lan-staff vlan-id=10 interface=bridge-lan comment="agency LAN staff"
-/interface ethernet set [ find default-name=ether1 ] comment="mgmt0: out-of-band management"
-/interface wireless security-profiles
-add name=cn-s1 mode=dynamic-keys authentication-types=wpa2-psk unicast-ciphers=aes-ccm group-ciphers=aes-ccm wpa2-pre-shared-key="{{secret:env:COUNTYNET_WIFI_PSK}}"
-/interface wireless
-set [ find default-name=wlan1 ] mode=station ssid="rru-bs1-s1" band=5ghz-a/n/ac frequency=5745 channel-width=20mhz tx-power=20 tx-power-mode=all-rates-fixed security-profile=cn-s1 country=kenya installation=outdoor disabled=no comment="up0"
+add comment="agency LAN staff" interface=bridge-lan name=lan-staff vlan-id=10
+/routing ospf instance
+add name=default-v2 router-id=10.100.0.7 version=2
+/routing ospf area
+add area-id=0.0.0.0 instance=default-v2 name=backbone
 /ip address
-add address=10.100.0.7/32 interface=loopback comment="lo"
-add address=172.28.90.16/24 interface=ether1 comment="mgmt0"
-add address=10.100.2.2/26 interface=wlan1 comment="up0"
-add address=10.100.5.1/26 interface=lan-staff comment="lan-staff"
-/routing ospf instance add name=default-v2 version=2 router-id=10.100.0.7
-/routing ospf area add name=backbone area-id=0.0.0.0 instance=default-v2
-/routing ospf interface-template
-add area=backbone interfaces=loopback passive
-add area=backbone interfaces=wlan1 type=broadcast hello-interval=3s dead-interval=12s priority=0
-add area=backbone interfaces=lan-staff passive
+add address=10.100.0.7/32 comment="lo" interface=loopback
+add address=172.28.90.16/24 comment="mgmt0" interface=ether1
+add address=10.100.2.2/26 comment="up0" interface=wifi1
+add address=10.100.5.1/26 comment="lan-staff" interface=lan-staff
+/ip dns
+set allow-remote-requests=no servers=10.250.60.53
 /ip firewall filter
 add chain=input protocol=tcp dst-port=22 src-address=172.28.90.0/24 action=accept comment="ssh from management"
 add chain=input protocol=tcp dst-port=22 action=drop comment="ssh from elsewhere"
-add chain=forward in-interface=lan-staff action=jump jump-target=lan-in comment="agency LAN ingress"
-add chain=lan-in connection-state=established,related action=accept
-add chain=lan-in protocol=icmp action=accept comment="icmp"
-add chain=lan-in protocol=udp dst-address=10.250.60.53/32 dst-port=53 action=accept comment="dns"
-add chain=lan-in protocol=tcp dst-address=10.250.60.53/32 dst-port=53 action=accept comment="dns"
-add chain=lan-in protocol=udp dst-address=10.250.60.1/32 dst-port=123 action=accept comment="ntp"
-add chain=lan-in protocol=udp dst-address=10.250.60.2/32 dst-port=123 action=accept comment="ntp"
-add chain=lan-in protocol=tcp dst-address=10.250.10.0/24 dst-port=443 action=accept comment="ifmis"
-add chain=lan-in protocol=tcp dst-address=10.250.20.0/24 dst-port=443 action=accept comment="hrmis"
-add chain=lan-in dst-address=10.250.50.0/24 action=drop comment="ecitizen"
-add chain=lan-in dst-address=10.250.40.0/24 action=drop comment="iprs"
-add chain=lan-in dst-address=10.250.30.0/24 action=drop comment="tsc"
-add chain=lan-in action=drop comment="default deny"
+add chain=forward in-interface=lan-staff action=jump jump-target=lan-in comment="agency LAN ingress lan-staff"
+add chain=lan-in connection-state=established,related action=accept comment="lan-in established"
+add chain=lan-in protocol=icmp action=accept comment="lan-in 10 icmp"
+add chain=lan-in protocol=udp dst-address=10.250.60.53/32 dst-port=53 action=accept comment="lan-in 20 dns"
+add chain=lan-in protocol=tcp dst-address=10.250.60.53/32 dst-port=53 action=accept comment="lan-in 30 dns"
+add chain=lan-in protocol=udp dst-address=10.250.60.1/32 dst-port=123 action=accept comment="lan-in 40 ntp"
+add chain=lan-in protocol=udp dst-address=10.250.60.2/32 dst-port=123 action=accept comment="lan-in 50 ntp"
+add chain=lan-in protocol=tcp dst-address=10.250.10.0/24 dst-port=443 action=accept comment="lan-in 60 ifmis"
+add chain=lan-in protocol=tcp dst-address=10.250.20.0/24 dst-port=443 action=accept comment="lan-in 70 hrmis"
+add chain=lan-in dst-address=10.250.50.0/24 action=drop comment="lan-in 80 ecitizen"
+add chain=lan-in dst-address=10.250.40.0/24 action=drop comment="lan-in 90 iprs"
+add chain=lan-in dst-address=10.250.30.0/24 action=drop comment="lan-in 100 tsc"
+add chain=lan-in action=drop comment="lan-in 110 default deny"
 /ip service
 set telnet disabled=yes
 set ftp disabled=yes
 set www disabled=yes
+set ssh address=172.28.90.0/24
 set www-ssl disabled=yes
 set api disabled=yes
-set api-ssl disabled=yes
 set winbox address=172.28.90.0/24
-set ssh address=172.28.90.0/24 disabled=no
-/ip ssh set strong-crypto=yes
-/ip dns set servers=10.250.60.53 allow-remote-requests=no
-/system ntp client set enabled=yes servers=10.250.60.1,10.250.60.2
+set api-ssl disabled=yes
+/ip ssh
+set strong-crypto=yes
+/routing ospf interface-template
+add area=backbone interfaces=loopback passive
+add area=backbone dead-interval=12s hello-interval=3s interfaces=wifi1 priority=0 type=broadcast
+add area=backbone interfaces=lan-staff passive
+/snmp community
+set [ find default=yes ] disabled=yes
+add addresses=172.28.90.0/24 authentication-password="{{secret:env:COUNTYNET_SNMP_AUTH}}" authentication-protocol=SHA1 encryption-password="{{secret:env:COUNTYNET_SNMP_PRIV}}" encryption-protocol=AES name=countynet-mon security=private
+/snmp
+set enabled=yes trap-version=3
+/system identity
+set name="rru-subcounty"
 /system logging action
-add name=remote1 target=remote remote=10.250.60.20
+add name=remote1 remote=10.250.60.20 target=remote
 /system logging
 add action=remote1 topics=info
-/snmp community set [ find default=yes ] disabled=yes
-/snmp community add name=countynet-mon security=private authentication-protocol=SHA1 encryption-protocol=AES authentication-password="{{secret:env:COUNTYNET_SNMP_AUTH}}" encryption-password="{{secret:env:COUNTYNET_SNMP_PRIV}}" addresses=172.28.90.0/24
-/snmp set enabled=yes trap-version=3
+/system note
+set note="Authorised access only. Government of Kenya county connectivity network." show-at-login=yes
+/system ntp client
+set enabled=yes servers=10.250.60.1,10.250.60.2
 /user
-add name=netops group=full password="{{secret:env:COUNTYNET_ADMIN_PASSWORD}}" address=172.28.90.0/24
-disable admin
-/system note set show-at-login=yes note="Authorised access only. Government of Kenya county connectivity network."
+add address=172.28.90.0/24 group=full name=netops password="{{secret:env:COUNTYNET_ADMIN_PASSWORD}}"
+set [ find name=admin ] disabled=yes

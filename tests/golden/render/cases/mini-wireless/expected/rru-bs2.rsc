@@ -1,0 +1,58 @@
+# countynet-rendered rru-bs2 (routeros): do not edit, run `countynet render`
+# packages: wireless
+/interface bridge
+add comment="lo" name=loopback protocol-mode=none
+/interface ethernet
+set [ find default-name=ether1 ] comment="mgmt0: out-of-band management"
+set [ find default-name=ether2 ] comment="up0: ptp to rru-hub"
+/interface wireless security-profiles
+add authentication-types=wpa2-psk group-ciphers=aes-ccm mode=dynamic-keys name=cn-s1 unicast-ciphers=aes-ccm wpa2-pre-shared-key="{{secret:env:COUNTYNET_WIFI_PSK}}"
+/interface wireless
+set [ find default-name=wlan1 ] band=5ghz-a/n/ac channel-width=20mhz comment="sec-s1" country=kenya disabled=no frequency=5825 installation=outdoor mode=ap-bridge security-profile=cn-s1 ssid="rru-bs2-s1" tx-power=12 tx-power-mode=all-rates-fixed
+/routing ospf instance
+add name=default-v2 router-id=10.100.0.2 version=2
+/routing ospf area
+add area-id=0.0.0.0 instance=default-v2 name=backbone
+/ip address
+add address=10.100.0.2/32 comment="lo" interface=loopback
+add address=172.28.90.11/24 comment="mgmt0" interface=ether1
+add address=10.100.1.5/31 comment="up0" interface=ether2
+add address=10.100.2.129/26 comment="sec-s1" interface=wlan1
+/ip dns
+set allow-remote-requests=no servers=10.250.60.53
+/ip firewall filter
+add chain=input protocol=tcp dst-port=22 src-address=172.28.90.0/24 action=accept comment="ssh from management"
+add chain=input protocol=tcp dst-port=22 action=drop comment="ssh from elsewhere"
+/ip service
+set telnet disabled=yes
+set ftp disabled=yes
+set www disabled=yes
+set ssh address=172.28.90.0/24
+set www-ssl disabled=yes
+set api disabled=yes
+set winbox address=172.28.90.0/24
+set api-ssl disabled=yes
+/ip ssh
+set strong-crypto=yes
+/routing ospf interface-template
+add area=backbone interfaces=loopback passive
+add area=backbone dead-interval=12s hello-interval=3s interfaces=ether2 type=ptp
+add area=backbone dead-interval=12s hello-interval=3s interfaces=wlan1 priority=100 type=broadcast
+/snmp community
+set [ find default=yes ] disabled=yes
+add addresses=172.28.90.0/24 authentication-password="{{secret:env:COUNTYNET_SNMP_AUTH}}" authentication-protocol=SHA1 encryption-password="{{secret:env:COUNTYNET_SNMP_PRIV}}" encryption-protocol=AES name=countynet-mon security=private
+/snmp
+set enabled=yes trap-version=3
+/system identity
+set name="rru-bs2"
+/system logging action
+add name=remote1 remote=10.250.60.20 target=remote
+/system logging
+add action=remote1 topics=info
+/system note
+set note="Authorised access only. Government of Kenya county connectivity network." show-at-login=yes
+/system ntp client
+set enabled=yes servers=10.250.60.1,10.250.60.2
+/user
+add address=172.28.90.0/24 group=full name=netops password="{{secret:env:COUNTYNET_ADMIN_PASSWORD}}"
+set [ find name=admin ] disabled=yes

@@ -1,0 +1,73 @@
+# countynet-rendered rru-subcounty (routeros): do not edit, run `countynet render`
+# packages: wireless
+/interface bridge
+add comment="lo" name=loopback protocol-mode=none
+add comment="agency LANs" name=bridge-lan protocol-mode=none
+/interface ethernet
+set [ find default-name=ether1 ] comment="mgmt0: out-of-band management"
+/interface wireless security-profiles
+add authentication-types=wpa2-psk group-ciphers=aes-ccm mode=dynamic-keys name=cn-s1 unicast-ciphers=aes-ccm wpa2-pre-shared-key="{{secret:env:COUNTYNET_WIFI_PSK}}"
+/interface wireless
+set [ find default-name=wlan1 ] band=5ghz-a/n/ac channel-width=20mhz comment="up0" country=kenya disabled=no frequency=5745 installation=outdoor mode=station security-profile=cn-s1 ssid="rru-bs1-s1" tx-power=20 tx-power-mode=all-rates-fixed
+/interface vlan
+add comment="agency LAN staff" interface=bridge-lan name=lan-staff vlan-id=10
+/routing ospf instance
+add name=default-v2 router-id=10.100.0.7 version=2
+/routing ospf area
+add area-id=0.0.0.0 instance=default-v2 name=backbone
+/ip address
+add address=10.100.0.7/32 comment="lo" interface=loopback
+add address=172.28.90.16/24 comment="mgmt0" interface=ether1
+add address=10.100.2.2/26 comment="up0" interface=wlan1
+add address=10.100.5.1/26 comment="lan-staff" interface=lan-staff
+/ip dns
+set allow-remote-requests=no servers=10.250.60.53
+/ip firewall filter
+add chain=input protocol=tcp dst-port=22 src-address=172.28.90.0/24 action=accept comment="ssh from management"
+add chain=input protocol=tcp dst-port=22 action=drop comment="ssh from elsewhere"
+add chain=forward in-interface=lan-staff action=jump jump-target=lan-in comment="agency LAN ingress lan-staff"
+add chain=lan-in connection-state=established,related action=accept comment="lan-in established"
+add chain=lan-in protocol=icmp action=accept comment="lan-in 10 icmp"
+add chain=lan-in protocol=udp dst-address=10.250.60.53/32 dst-port=53 action=accept comment="lan-in 20 dns"
+add chain=lan-in protocol=tcp dst-address=10.250.60.53/32 dst-port=53 action=accept comment="lan-in 30 dns"
+add chain=lan-in protocol=udp dst-address=10.250.60.1/32 dst-port=123 action=accept comment="lan-in 40 ntp"
+add chain=lan-in protocol=udp dst-address=10.250.60.2/32 dst-port=123 action=accept comment="lan-in 50 ntp"
+add chain=lan-in protocol=tcp dst-address=10.250.10.0/24 dst-port=443 action=accept comment="lan-in 60 ifmis"
+add chain=lan-in protocol=tcp dst-address=10.250.20.0/24 dst-port=443 action=accept comment="lan-in 70 hrmis"
+add chain=lan-in dst-address=10.250.50.0/24 action=drop comment="lan-in 80 ecitizen"
+add chain=lan-in dst-address=10.250.40.0/24 action=drop comment="lan-in 90 iprs"
+add chain=lan-in dst-address=10.250.30.0/24 action=drop comment="lan-in 100 tsc"
+add chain=lan-in action=drop comment="lan-in 110 default deny"
+/ip service
+set telnet disabled=yes
+set ftp disabled=yes
+set www disabled=yes
+set ssh address=172.28.90.0/24
+set www-ssl disabled=yes
+set api disabled=yes
+set winbox address=172.28.90.0/24
+set api-ssl disabled=yes
+/ip ssh
+set strong-crypto=yes
+/routing ospf interface-template
+add area=backbone interfaces=loopback passive
+add area=backbone dead-interval=12s hello-interval=3s interfaces=wlan1 priority=0 type=broadcast
+add area=backbone interfaces=lan-staff passive
+/snmp community
+set [ find default=yes ] disabled=yes
+add addresses=172.28.90.0/24 authentication-password="{{secret:env:COUNTYNET_SNMP_AUTH}}" authentication-protocol=SHA1 encryption-password="{{secret:env:COUNTYNET_SNMP_PRIV}}" encryption-protocol=AES name=countynet-mon security=private
+/snmp
+set enabled=yes trap-version=3
+/system identity
+set name="rru-subcounty"
+/system logging action
+add name=remote1 remote=10.250.60.20 target=remote
+/system logging
+add action=remote1 topics=info
+/system note
+set note="Authorised access only. Government of Kenya county connectivity network." show-at-login=yes
+/system ntp client
+set enabled=yes servers=10.250.60.1,10.250.60.2
+/user
+add address=172.28.90.0/24 group=full name=netops password="{{secret:env:COUNTYNET_ADMIN_PASSWORD}}"
+set [ find name=admin ] disabled=yes

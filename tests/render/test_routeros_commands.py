@@ -1,0 +1,48 @@
+"""RouterOS scripts checked against RouterOS 7's command database (routeros-lsp), as render does (CN520)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from render_helpers import ROOT
+
+from countynet.render.check import check_rendered
+from countynet.render.pipeline import prepare, render_and_write
+
+
+def test_misspelled_command_is_caught_with_device_and_line(mini_intents: dict[str, Any]) -> None:
+    from countynet.render import render_intents
+
+    text = render_intents({"rru-bs1": mini_intents["rru-bs1"]})["rru-bs1"]
+    lines = text.splitlines()
+    at = lines.index("/ip dns") + 1
+    bad = "\n".join(lines).replace("/ip dns\n", "/ip dnss\n") + "\n"
+    findings = [f for f in check_rendered({"rru-bs1": bad}, {"rru-bs1": "routeros"}) if f.rule == "CN520"]
+    assert [f.format() for f in findings] == [
+        f"rru-bs1.rsc:{at}:5: CN520 error: rru-bs1: 'dnss' is not a menu or command in /ip of the RouterOS 7.21.4"
+        " command database. Did you mean 'dns'? [schema/unknown-command]"
+    ]
+
+
+def test_misspelled_parameter_is_an_error(mini_intents: dict[str, Any]) -> None:
+    from countynet.render import render_intents
+
+    text = render_intents({"rru-bs1": mini_intents["rru-bs1"]})["rru-bs1"].replace("strong-crypto=", "strong-crypt0=")
+    (f,) = [f for f in check_rendered({"rru-bs1": text}, {"rru-bs1": "routeros"}) if f.rule == "CN520"]
+    assert f.severity == "error" and "'strong-crypt0' is not a parameter" in f.message
+
+
+def test_shipped_render_passes_routeros_lsp_check(tmp_path: Path) -> None:
+    """`routeros-lsp check` (its own CLI entry) over every .rsc of the shipped render: no findings at all."""
+    from routeros_lsp.cli_check import run
+
+    result = render_and_write(prepare(ROOT / "inventory"), tmp_path)
+    assert not [f for f in result.findings if f.rule == "CN520"]
+    files = sorted(tmp_path.glob("*.rsc"))
+    assert len(files) == 152
+    assert all("# packages: wifi" in p.read_text() for p in files if "/interface wifi\n" in p.read_text())
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["--strict", str(tmp_path)], io.BytesIO(), out, err)
+    assert (code, out.getvalue(), err.getvalue().strip()) == (0, "", "Checked 152 files: no findings.")
