@@ -50,10 +50,9 @@ def test_sector_site_page(prep: Prepared) -> None:
     assert "| Point at | mwg-bs1 sector s1 at -0.93400, 38.06000, 0.6 km away |" in md
     assert "| Expected signal | -55.1 dBm; accept -60.1 to -50.1 dBm |" in md
     assert "| SSID | mwg-bs1-s1 (wpa2-psk;" in md
-    assert "| wlan1 | station | station of mwg-bs1/s1 | mwg-bs1 |" in md  # the platform row's interface name
-    assert (
-        "`/interface wireless monitor wlan1 once` | `mwg-law-courts/interface_wireless_monitor_wlan1_once.txt` |" in md
-    )
+    # the shipped station model runs RouterOS's `wifi` package (network.yml), whose radio is wifi1
+    assert "| wifi1 | station | station of mwg-bs1/s1 | mwg-bs1 |" in md
+    assert "`/interface wifi monitor wifi1 once` | `mwg-law-courts/interface_wifi_monitor_wifi1_once.txt` |" in md
 
 
 def test_html_is_printable_and_self_contained(prep: Prepared) -> None:
