@@ -18,12 +18,15 @@ def docs_cmd(
     state_dir: Path = typer.Option(
         None, "--state", envvar="COUNTYNET_STATE", help="Where the deploy journals and verify results are (.countynet)."
     ),
+    workorders: Path = typer.Option(
+        Path("workorders"), "--workorders", help="Work orders to link (as `countynet workorder` writes them)."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> int:
     """Write a static, offline site: a map and topology per town, a page per device and rule, the rollout dashboard."""
     from countynet.docsite import build_site
 
-    res = build_site(state.inventory, out, town or None, state_dir)
+    res = build_site(state.inventory, out, town or None, state_dir, workorders)
     if json_out:
         print_json({"out": str(res.out), "towns": res.towns, "devices": res.devices, "files": res.files,
                     "seconds": round(res.seconds, 2)})  # fmt: skip

@@ -25,11 +25,10 @@ from countynet.docsite.svg import slug
 from countynet.docsite.views import Views
 from countynet.errors import CountynetError
 from countynet.intent.build import build_intents
+from countynet.inventory.topology import Topology
 from countynet.render.renderer import render_intents
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Where `countynet accept` leaves the installation report and where work orders go; linked when present.
-ATTACHMENT_DIRS = ("accept", "workorders")
 ATTACHMENT_SUFFIXES = {".md", ".html", ".json", ".xml", ".pdf", ".txt"}
 
 
@@ -89,26 +88,44 @@ class _Writer:
                     path.unlink()
 
 
-def _attachments(state: Path, towns: list[str], w: _Writer) -> dict[str, list[dict[str, str]]]:
-    """Copy reports and work orders found in the state folder; key "" holds those of no one town."""
+def _attachments(
+    sources: list[tuple[str, Path]], topo: Topology, towns: set[str], w: _Writer
+) -> dict[str, list[dict[str, str]]]:
+    """Copy reports and work orders into the site, keyed by site, town, or "" (the whole rollout).
+
+    A file named after a site (workorders/<site>.html) belongs to that site and its town; one whose
+    name holds a town name to that town; anything else (the acceptance report) to the dashboard.
+    """
     out: dict[str, list[dict[str, str]]] = {}
-    for name in ATTACHMENT_DIRS:
-        folder = state / name
+    for label, folder in sources:
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in ATTACHMENT_SUFFIXES):
             rel = path.relative_to(folder).as_posix()
-            town = next((t for t in towns if t in rel.split("/")[0] or t in path.stem), "")
-            dest = f"attachments/{name}/{rel}"
+            site = path.stem if path.stem in topo.sites else ""
+            town = topo.sites[site][0].name if site else next((t for t in sorted(towns) if t in rel), "")
+            if town and town not in towns:
+                continue
+            dest = f"attachments/{label}/{rel}"
             w.write(dest, path.read_text(encoding="utf-8", errors="replace"))
-            out.setdefault(town, []).append({"href": dest, "name": rel, "source": f"{name}/"})
+            item = {"href": dest, "name": rel, "source": label}
+            for key in {site, town} - {""} or {""}:
+                out.setdefault(key, []).append(item)
     return out
 
 
 def build_site(
-    root: Path | str, out: Path | str, towns: list[str] | None = None, state: Path | None = None
+    root: Path | str,
+    out: Path | str,
+    towns: list[str] | None = None,
+    state: Path | None = None,
+    workorders: Path | None = None,
 ) -> BuildResult:
-    """Validate `root`, then write the site into `out`; `towns` limits it to those towns."""
+    """Validate `root`, then write the site into `out`; `towns` limits it to those towns.
+
+    The installation report (`<state>/accept/`) and work orders (`workorders`, default
+    ./workorders as `countynet workorder` writes them) are copied in and linked when they exist.
+    """
     t0 = time.perf_counter()
     res = BuildResult(Path(out))
     steps = res.steps
@@ -150,7 +167,8 @@ def build_site(
         "nav_towns": [{"name": tn.name, "slug": slug(tn.name)} for tn in selected],
     }
     w.write("style.css", (TEMPLATES / "style.css").read_text(encoding="utf-8"))
-    att = _attachments(state_dir, sorted(names), w)
+    found = [("accept", state_dir / "accept"), ("workorders", workorders or Path("workorders"))]
+    att = _attachments(found, topo, names, w)
 
     def page(template: str, rel: str, ctx_: dict[str, Any], root_: str) -> None:
         w.write(rel, env.get_template(template).render(**common, **ctx_, root=root_))
@@ -167,10 +185,8 @@ def build_site(
     t = lap("dashboard+towns", t)
     device_tpl = env.get_template("device.html.j2")
     for host in hosts:
-        w.write(
-            f"devices/{slug(host)}.html",
-            device_tpl.render(**common, **pages.device_page(v, host, intents[host], texts[host]), root="../"),
-        )
+        ctx_ = {**pages.device_page(v, host, intents[host], texts[host]), "attachments_list": att.get(host, [])}
+        w.write(f"devices/{slug(host)}.html", device_tpl.render(**common, **ctx_, root="../"))
     t = lap("devices", t)
     rules = pages.rules(report.findings)
     page("rules.html.j2", "rules/index.html", {"page": "rules", "title": "Rules", "rules": rules}, "../")

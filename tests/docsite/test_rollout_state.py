@@ -110,3 +110,15 @@ def test_accepted_only_in_the_field_once_the_radio_hop_passed(state: State, tmp_
     assert dashboard_state(html, "thk-subcounty-office", "field") == "accepted"  # fibre: no hop to pass
     assert dashboard_state(html, "thk-police-station", "lab") == "verified"  # the lab has no radios
     assert '<a href="attachments/accept/latest.json">latest.json</a>' in html
+
+
+def test_work_orders_are_linked_from_their_site_and_town(tmp_path: Path) -> None:
+    from countynet.accept.workorder_job import write_work_orders
+
+    orders = tmp_path / "workorders"
+    write_work_orders(INVENTORY, "mwingi", "mwg-police-station", orders, "html")
+    build_site(INVENTORY, tmp_path / "site", state=tmp_path / "none", workorders=orders)
+    link = '<a href="../attachments/workorders/mwg-police-station.html">mwg-police-station.html</a>'
+    assert link in (tmp_path / "site" / "devices" / "mwg-police-station.html").read_text()
+    assert link in (tmp_path / "site" / "towns" / "mwingi.html").read_text()
+    assert (tmp_path / "site" / "attachments" / "workorders" / "mwg-police-station.html").is_file()

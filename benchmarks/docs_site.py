@@ -1,0 +1,90 @@
+"""Benchmark: `countynet docs` for the shipped inventory and the national benchmark inventory.
+
+Not a test. The national inventory is the one benchmarks/render_national.py writes (57 towns,
+7,011 devices); both sites are built with an empty state folder, then built again with a
+synthetic lab rollout journal + verify result for every device (the dashboard's worst case).
+Prints the wall-clock time per step (best of --runs) and the site's size.
+
+    python benchmarks/docs_site.py [--runs 2] [--towns 57]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from render_national import write_inventory
+
+from countynet.checks.engine import validate
+from countynet.docsite import build_site
+
+SHIPPED = Path(__file__).resolve().parents[1] / "inventory"
+
+
+def fake_state(root: Path, inventory: Path) -> None:
+    """One committed lab run of every device and one passing verify (the shapes the writers use)."""
+    ctx = validate(inventory).context
+    assert ctx is not None
+    run = root / "runs" / "20260101T000000-1"
+    run.mkdir(parents=True)
+    now = time.time()
+    lines = [json.dumps({"ts": now, "run": run.name, "event": "start", "mode": "commit", "target": "lab",
+                         "devices": sorted(ctx.topo.devices), "user": "bench"})]  # fmt: skip
+    lines += [
+        json.dumps({"ts": now, "run": run.name, "event": "device", "device": d, "status": "changed"})
+        for d in sorted(ctx.topo.devices)
+    ]
+    lines.append(json.dumps({"ts": now + 1, "run": run.name, "event": "end"}))
+    (run / "journal.jsonl").write_text("\n".join(lines) + "\n")
+    checks = [
+        {"town": t.name, "device": s, "site": s, "kind": "tcp", "target": "svc", "status": "ok"}
+        for s, (t, _) in ctx.topo.sites.items()
+    ]
+    (root / "verify" / "history").mkdir(parents=True)
+    (root / "verify" / "history" / "x-lab.json").write_text(
+        json.dumps({"target": "lab", "finished": now + 2, "checks": checks})
+    )
+
+
+def size(folder: Path) -> tuple[int, float]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files) / 1e6
+
+
+def bench(name: str, inventory: Path, tmp: Path, runs: int) -> None:
+    for label, state in (("empty state", tmp / f"{name}-none"), ("lab rollout state", tmp / f"{name}-state")):
+        if label != "empty state":
+            fake_state(state, inventory)
+        best = None
+        for i in range(runs):
+            res = build_site(inventory, tmp / f"{name}-site-{label[0]}-{i}", state=state)
+            best = res if best is None or res.seconds < best.seconds else best
+        assert best is not None
+        n, mb = size(best.out)
+        steps = ", ".join(f"{k} {v:.2f}" for k, v in best.steps.items())
+        print(
+            f"{name:8} {label:18} {best.seconds:6.2f} s  {best.towns} towns, {best.devices} devices, {n} files, {mb:.1f} MB  ({steps})"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=2, help="Build each site this many times and keep the fastest.")
+    ap.add_argument("--towns", type=int, default=57)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="countynet-docs-bench-") as name:
+        tmp = Path(name)
+        bench("shipped", SHIPPED, tmp, args.runs)
+        national = tmp / "national"
+        write_inventory(national, args.towns, 5, 117)
+        bench("national", national, tmp, args.runs)
+
+
+if __name__ == "__main__":
+    main()
