@@ -77,14 +77,9 @@ run_id:
 import contextlib
 import os
 import sys
+from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
-
-
-def _lab(params: dict):  # type: ignore[no-untyped-def]
-    from countynet.lab import Lab
-
-    return Lab.find(params["lab_name"], params["lab_inventory"])
 
 
 def main() -> None:
@@ -106,42 +101,29 @@ def main() -> None:
     p = module.params
     if p["state_dir"]:
         os.environ["COUNTYNET_STATE"] = p["state_dir"]
-    from countynet import pipeline
-    from countynet.deploy.engine import FAILED, DeployOptions, deploy
+    from countynet.deploy.engine import FAILED, DeployOptions
     from countynet.errors import CountynetError
-    from countynet.intent.secrets import chain, env_resolver, secret_values
+    from countynet.jobs.common import FieldAccess, Selection, TargetOptions
+    from countynet.jobs.deploy import DeployJob, deploy, secrets_of
+    from countynet.model import open_model
 
     host = p["host"]
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            prep = pipeline.prepare(p["inventory"])
-            devices = {host}
-            if host not in prep.ctx.topo.devices:
-                raise CountynetError(f"unknown device {host!r}", "check the names in the inventory's towns/")
-            lab = _lab(p)
-            texts = pipeline.configs(prep, devices, platform_override="frr" if lab else None)
-            payload, redact = pipeline.payloads(texts, lab.dir if lab else None)
-            resolver = env_resolver() if lab is None else chain(env_resolver(), pipeline.lab_secret_resolver(lab.dir))
-            module.no_log_values.update(v for t in texts.values() for v in secret_values(t, resolver))
-            nr = pipeline.nornir(prep, lab.inventory_file if lab else None, devices, workers=1)
-            if lab is None:
-                for h in nr.inventory.hosts.values():
-                    h.username = h.username or p["username"] or os.environ.get("COUNTYNET_USERNAME")
-                    h.password = p["password"] or os.environ.get("COUNTYNET_PASSWORD")
-            opts = DeployOptions(
-                commit=not module.check_mode,
-                revert_in=p["revert_in"],
-                max_failures=1,
-                health_timeout=p["health_timeout"],
+            lab_given = p["lab_inventory"] or p["lab_name"]
+            target = TargetOptions(
+                "lab" if lab_given else "field",
+                p["lab_name"] or "countynet",
+                FieldAccess.from_env(username=p["username"], password=p["password"]),
+                Path(p["lab_inventory"]) if p["lab_inventory"] else None,
             )
-            report = deploy(
-                nr,
-                payload,
-                pipeline.targets(prep, devices),
-                opts,
-                health_prefixes=pipeline.health_prefixes(prep, devices),
-                redact=redact,
+            engine = DeployOptions(
+                commit=not module.check_mode, revert_in=p["revert_in"], max_failures=1, health_timeout=p["health_timeout"]
             )
+            job = DeployJob(Selection(hosts=(host,)), target, engine, workers=1)
+            model = open_model(p["inventory"])
+            module.no_log_values.update(secrets_of(model, job))
+            report = deploy(model, job)
     except CountynetError as exc:
         module.fail_json(msg=f"{exc.what}{' (' + exc.fix + ')' if exc.fix else ''}")
     res = report.results[0]

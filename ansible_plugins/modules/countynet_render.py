@@ -93,18 +93,19 @@ def main() -> None:
     p = module.params
     from countynet.errors import CountynetError
     from countynet.intent.secrets import env_resolver, secret_values
-    from countynet.render.check import check_rendered
-    from countynet.render.pipeline import prepare
-    from countynet.render.renderer import file_name, render_intents, write_rendered
+    from countynet.jobs.common import Selection
+    from countynet.jobs.render import RenderOptions, render
+    from countynet.model import load_model
+    from countynet.render.renderer import file_name, write_rendered
 
     hosts = [p["host"]] if p["host"] else sorted(set(p["hosts"]))
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            model = prepare(p["inventory"], hosts=hosts, platform_override=p["platform_override"] or None)
-            texts = render_intents(model.intents)
+            opts = RenderOptions(Selection(hosts=tuple(hosts)), None, p["platform_override"] or None)
+            rendered = render(load_model(p["inventory"]), opts)
     except CountynetError as exc:
         module.fail_json(msg=f"{exc.what}{' (' + exc.fix + ')' if exc.fix else ''}")
-    platforms = {h: str(model.intents[h]["platform"]) for h in texts}
+    texts, platforms = rendered.texts, rendered.platforms
     paths: dict[str, str] = {}
     changed_hosts: list[str] = []
     diffs: list[dict[str, str]] = []
@@ -131,9 +132,8 @@ def main() -> None:
     if changed_hosts and not module.check_mode:
         write_rendered({h: texts[h] for h in changed_hosts}, platforms, p["dest"])
     resolver = env_resolver()
-    values = sorted({v for t in texts.values() for v in secret_values(t, resolver)})
-    module.no_log_values.update(values)
-    findings = [f.format() for f in check_rendered(texts, platforms, values)]
+    module.no_log_values.update(v for t in texts.values() for v in secret_values(t, resolver))
+    findings = [f.format() for f in rendered.findings]
     result = {"changed": bool(changed_hosts), "paths": paths, "changed_hosts": changed_hosts, "findings": findings}
     if p["host"]:
         result["path"] = paths[p["host"]]

@@ -66,14 +66,9 @@ failed_checks:
 
 import contextlib
 import sys
+from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
-
-
-def _lab(params: dict):  # type: ignore[no-untyped-def]
-    from countynet.lab import Lab
-
-    return Lab.find(params["lab_name"], params["lab_inventory"])
 
 
 def main() -> None:
@@ -89,22 +84,18 @@ def main() -> None:
         supports_check_mode=True,
     )
     p = module.params
-    from countynet import pipeline
     from countynet.errors import CountynetError
-    from countynet.verify.expect import expectations
-    from countynet.verify.runner import verify
+    from countynet.jobs.common import Selection, TargetOptions
+    from countynet.jobs.verify import VerifyJob, verify
+    from countynet.model import open_model
 
     host = p["host"]
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            prep = pipeline.prepare(p["inventory"])
-            if host not in prep.ctx.topo.devices:
-                raise CountynetError(f"unknown device {host!r}", "check the names in the inventory's towns/")
-            devices = {host}
-            lab = _lab(p)
-            nr = pipeline.nornir(prep, lab.inventory_file if lab else None, devices, workers=1)
-            devs, sites = expectations(prep.ctx.inv, prep.ctx.topo, prep.ctx.alloc, devices)
-            report = verify(nr, devs, sites, lab=lab, wait=p["wait"])
+            lab_given = p["lab_inventory"] or p["lab_name"]
+            target = TargetOptions("lab" if lab_given else "field", p["lab_name"] or "countynet",
+                                   lab_inventory=Path(p["lab_inventory"]) if p["lab_inventory"] else None)
+            report = verify(open_model(p["inventory"]), VerifyJob(Selection(hosts=(host,)), target, p["wait"], 1))
     except CountynetError as exc:
         module.fail_json(msg=f"{exc.what}{' (' + exc.fix + ')' if exc.fix else ''}")
     failed = [f"{c.kind} {c.target}: {c.status} ({c.detail})" for c in report.failed]

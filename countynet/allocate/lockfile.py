@@ -23,10 +23,17 @@ def dump_lock(data: dict[str, Any]) -> str:
 def write_lock(root: Path, data: dict[str, Any]) -> Path:
     """Replace root/allocations.yml atomically, keeping the previous version as .bak."""
     path = root / "allocations.yml"
+    mode = 0o644  # a reviewed, committed file: readable like the rest of the inventory
     if path.exists():
+        mode = path.stat().st_mode & 0o777
         shutil.copy2(path, path.with_suffix(".yml.bak"))
     fd, tmp = tempfile.mkstemp(dir=root, prefix=".allocations.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(dump_lock(data))
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(dump_lock(data))
+        os.chmod(tmp, mode)  # mkstemp creates 0600; keep the lock's own mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path

@@ -5,15 +5,13 @@ from __future__ import annotations
 import math
 
 import typer
-from rich import box
-from rich.table import Table
 
+from countynet.cli import options as o
 from countynet.cli.main import app, state
-from countynet.cli.output import FINDINGS, INPUT_ERROR, OK, console, guarded, print_json
+from countynet.cli.output import FINDINGS, OK, console, guarded, mode, print_json, summary, table, want_json
 from countynet.errors import CountynetError
-from countynet.inventory.loader import load
-from countynet.inventory.topology import build
-from countynet.radio.plan import LinkPlan, plan_radio
+from countynet.model import load_model
+from countynet.radio.plan import LinkPlan
 
 STYLE = {"ok": "green", "warning": "yellow", "error": "red"}
 
@@ -42,27 +40,29 @@ COLUMNS = ("link/station", "km", "Rx dBm", "margin", "clear %", "MCS", "Mbit/s",
 @app.command()
 @guarded
 def radio(
-    town: str | None = typer.Option(None, "--town", help="Only this town."),
-    link: str | None = typer.Option(None, "--link", help="Only this PtP link or station (agency site)."),
-    json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    town: list[str] = o.TOWN,
+    link: list[str] = typer.Option([], "--link", help="Only this PtP link or station (agency site); repeatable.",
+                                   metavar="LINK"),
+    json_out: bool = o.JSON,
 ) -> int:
     """Plan every radio hop: distance, received level, fade margin, clearance, MCS, capacity, availability.
 
     Exit 0 when no hop is in error (warnings allowed), 1 when any is, 2 when the inventory cannot be read.
+
+    Examples:
+      countynet radio --town thika
+      countynet radio --link thk-police --json
     """
-    result = load(state.inventory)
-    if result.inventory is None:
-        for f in result.findings:
-            console.print(f.format(), style="red", markup=False, soft_wrap=True)
-        return INPUT_ERROR
-    inv = result.inventory
-    if town is not None and inv.town(town) is None:
-        raise CountynetError(f"unknown town '{town}'", "towns are the files in towns/", state.inventory)
-    plan = plan_radio(inv, build(inv))
-    links = plan.select(town, link)
-    if link is not None and not links:
-        raise CountynetError(f"no radio link or station '{link}'", "see `countynet radio` for the names")
-    if json_out:
+    model = load_model(state.inventory)
+    model.select(towns=town)  # unknown towns: one line, exit 2
+    links = [lp for lp in model.radio.select() if not town or lp.town in town]
+    if link:
+        missing = [name for name in link if not model.radio.select(None, name)]
+        if missing:
+            raise CountynetError(f"no radio link or station {missing[0]!r}", "see `countynet radio` for the names")
+        chosen = {lp.id for name in link for lp in model.radio.select(None, name)}
+        links = [lp for lp in links if lp.id in chosen]
+    if want_json(json_out):
         print_json(
             {
                 "links": [lp.as_dict() for lp in links],
@@ -70,21 +70,14 @@ def radio(
             }
         )
     else:
-        table = Table(
-            title="Radio plan (Rx level and margin in dB of the weaker direction)",
-            box=box.SIMPLE_HEAD,
-            collapse_padding=True,
-            pad_edge=False,
-        )
-        for i, col in enumerate(COLUMNS):
-            table.add_column(col, justify="left" if i in (0, 5, 8) else "right", no_wrap=i == 0)
-        for lp in links:
-            table.add_row(*_row(lp))
-        console.print(table)
-        for lp in links:
-            if lp.reasons:
-                console.print(f"{lp.name}: {'; '.join(lp.reasons)}", style=STYLE[lp.verdict], markup=False)
+        table("Radio plan (Rx level and margin in dB of the weaker direction)", COLUMNS,
+              [_row(lp) for lp in links], ids=["link/station"], right=[c for c in COLUMNS if c not in
+              ("link/station", "MCS", "verdict")])  # fmt: skip
+        if not mode.quiet:
+            for lp in links:
+                if lp.reasons:
+                    console.print(f"{lp.name}: {'; '.join(lp.reasons)}", style=STYLE[lp.verdict], markup=False)
         bad = sum(lp.verdict == "error" for lp in links)
         warn = sum(lp.verdict == "warning" for lp in links)
-        console.print(f"{len(links)} radio hops: {bad} in error, {warn} with warnings")
+        summary(f"{len(links)} radio hops: {bad} in error, {warn} with warnings")
     return FINDINGS if any(lp.verdict == "error" for lp in links) else OK

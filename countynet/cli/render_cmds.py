@@ -7,44 +7,63 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from countynet.cli import options as o
 from countynet.cli.main import app, state
-from countynet.cli.output import FINDINGS, OK, console, guarded, print_json
+from countynet.cli.output import FINDINGS, OK, console, guarded, mode, print_json, summary, want_json
 from countynet.errors import CountynetError
-from countynet.render.pipeline import prepare, render_and_write
+from countynet.platforms import names as platform_names
 
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
+PLATFORM = typer.Option(None, "--platform-override", metavar="|".join(sorted(platform_names())),
+                        help="Render every device as this platform (lab stand-ins: frr).")  # fmt: skip
 
 
 @app.command()
 @guarded
 def render(
-    town: str | None = typer.Option(None, "--town", help="Only this town's devices."),
-    host: list[str] = typer.Option([], "--host", help="Only this device (repeatable)."),
-    out: Path = typer.Option(Path("rendered"), "--out", help="Folder for the rendered files."),
-    platform_override: str | None = typer.Option(
-        None, "--platform-override", help="Render every device as this platform (lab: frr)."
-    ),
-    json_out: bool = JSON,
+    town: list[str] = o.TOWN,
+    site: list[str] = o.SITE,
+    host: list[str] = o.HOST,
+    limit: str = o.LIMIT,
+    out: Path = typer.Option(Path("rendered"), "--out", help="Folder for the rendered files.", metavar="DIR"),
+    platform_override: str = PLATFORM,
+    json_out: bool = o.JSON,
 ) -> int:
-    """Render device configs into --out, rewriting only changed files; exit 1 if a baseline rule fails."""
-    model = prepare(state.inventory, town=town, hosts=host or None, platform_override=platform_override)
-    if json_out or len(model.intents) < 200:
-        result = render_and_write(model, out)
+    """Render device configs into --out, rewriting only changed files; exit 1 if a baseline rule fails.
+
+    Every file is checked by the security baseline (CN501-506) and by its platform's own rules
+    (CN507: FRR's vtysh; RouterOS's command database). A file in the way that countynet did not
+    write is kept as .bak.
+
+    Examples:
+      countynet render
+      countynet render --town thika --town webuye --out rendered
+      countynet render --platform-override frr --out lab-configs
+    """
+    from countynet.jobs.render import RenderOptions
+    from countynet.jobs.render import render as render_job
+    from countynet.model import load_model
+
+    model = load_model(state.inventory)
+    opts = RenderOptions(o.selection(town, site, host, limit), out, platform_override)
+    as_json = want_json(json_out)
+    if as_json or mode.quiet or len(model.topo.devices) < 200:
+        result = render_job(model, opts)
     else:
-        with Progress(
-            TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
-        ) as bar:
-            task = bar.add_task("render", total=len(model.intents))
-            result = render_and_write(model, out, progress=lambda n: bar.advance(task, n))
-    if json_out:
-        print_json({**result.summary.as_dict(), "findings": [f.as_dict() for f in result.findings], "out": str(out)})
+        with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console.target) as bar:  # fmt: skip
+            task = bar.add_task("render", total=len(opts.selection.devices(model)))
+            result = render_job(model, opts, progress=lambda n: bar.advance(task, n))
+    s = result.summary
+    assert s is not None
+    if as_json:
+        print_json({**s.as_dict(), "findings": [f.as_dict() for f in result.findings], "out": str(out)})
     else:
         for f in result.findings:
             console.print(f.format(), style="red", markup=False, soft_wrap=True)
-        s = result.summary
-        console.print(
+        summary(
             f"rendered {s.rendered}, changed {len(s.changed)}, unchanged {len(s.unchanged)}"
             + (f", kept {len(s.backups)} foreign file(s) as .bak" if s.backups else "")
+            + (f", {len(result.findings)} finding(s)" if result.findings else "")
             + f" -> {out}"
         )
     return FINDINGS if result.findings else OK
@@ -54,15 +73,22 @@ def render(
 @guarded
 def intent(
     host: str = typer.Argument(..., help="Device name."),
-    platform_override: str | None = typer.Option(None, "--platform-override", help="As this platform (lab: frr)."),
-    json_out: bool = JSON,
+    platform_override: str = PLATFORM,
+    json_out: bool = o.JSON,
 ) -> int:
-    """Show the fully-resolved intent of one device (secrets as references only)."""
-    model = prepare(state.inventory, hosts=[host], platform_override=platform_override)
-    if host not in model.intents:
-        raise CountynetError(f"no device named {host!r}", "see `countynet validate` for the devices of the inventory")
-    data = model.intents[host]
-    if json_out:
+    """Show the fully-resolved intent of one device (secrets as references only).
+
+    Examples:
+      countynet intent thk-hub
+      countynet intent thk-police --platform-override frr --json
+    """
+    from countynet.model import load_model
+
+    model = load_model(state.inventory)
+    if host not in model.topo.devices:
+        raise CountynetError(f"no device named {host!r}", "see `countynet validate --json` for the devices")
+    data = model.intents([host], platform_override)[host]
+    if want_json(json_out):
         print_json(data)
         return OK
     console.print(f"[bold]{host}[/] {data['role']} in {data['town']}, {data['platform']} {data['model']}")

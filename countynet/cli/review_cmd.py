@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from countynet.cli.main import app, state
-from countynet.cli.output import FINDINGS, OK, console, guarded, print_json
+from countynet.cli.output import FINDINGS, OK, console, guarded, print_json, want_json
 from countynet.errors import CountynetError
 
 
@@ -23,7 +23,13 @@ def diff_cmd(
     ),
     full: bool = typer.Option(False, "--full", help="Compare every town, not just those whose files changed."),
 ) -> int:
-    """Per-device config diff, address, radio and site changes, and the head's findings: exit 1 on errors."""
+    """Per-device config diff, address, radio and site changes, and the head's findings: exit 1 on errors.
+
+    Examples:
+      countynet diff --base origin/main
+      countynet diff --base origin/main --markdown plan.md     # a pull-request comment
+      countynet diff --base HEAD~1 --changed-towns             # towns CI should roll out in the lab
+    """
     from countynet.review.markdown import to_markdown
     from countynet.review.plan import compute_plan
     from countynet.review.terminal import print_plan
@@ -34,11 +40,11 @@ def diff_cmd(
             markdown.write_text(to_markdown(plan), encoding="utf-8")
         except OSError as exc:
             raise CountynetError(f"cannot write {markdown}: {exc.strerror}", "pass a writable --markdown path") from exc
-    if json_out:
+    if want_json(json_out):
         print_json(plan.as_dict())
     elif changed_towns:
         for town in plan.changed_towns:
             typer.echo(town)
     else:
-        print_plan(plan, console)
+        print_plan(plan, console.target)
     return FINDINGS if plan.errors else OK

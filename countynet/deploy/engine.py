@@ -76,11 +76,12 @@ def deploy(
     redact: Callable[[str], str] | None = None,
     resume: str | None = None,
     progress: Callable[[DeviceResult], None] | None = None,
-    target: str | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> DeployReport:
     """Push `candidates` to `targets` in stages; dry-run unless opts.commit.
 
-    `target` ("lab" or "field") is journaled so reports keep lab and field results apart.
+    `meta` (target, lab, inventory, selection) goes into the journal's start record, so status
+    keeps lab and field apart and a resume can restore the run as it was.
     """
     clean = redact or (lambda s: s)
     if resume:
@@ -91,7 +92,7 @@ def deploy(
         journal = Journal.create(redact=clean)
         done = {}
         journal.start(
-            mode="commit" if opts.commit else "dry-run", devices=sorted(candidates), options=vars(opts), target=target
+            mode="commit" if opts.commit else "dry-run", devices=sorted(candidates), options=vars(opts), **(meta or {})
         )
     mode = "commit" if opts.commit else "dry-run"
     report = DeployReport(journal.run_id, mode)

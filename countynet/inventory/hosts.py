@@ -13,8 +13,6 @@ from typing import Any
 import yaml
 
 from countynet.errors import CountynetError
-from countynet.inventory.loader import Inventory, load
-from countynet.inventory.topology import Topology, build
 
 
 @dataclass
@@ -35,34 +33,27 @@ def napalm_driver(platform: str) -> str:
     return get(platform).driver
 
 
-def load_model(root: Path | str) -> tuple[Inventory, Topology]:
-    result = load(root)
-    if result.inventory is None:
-        first = result.findings[0].format() if result.findings else "unknown problem"
-        raise CountynetError(
-            f"inventory has {len(result.findings)} error(s), first: {first}", "run `countynet validate` and fix them"
-        )
-    return result.inventory, build(result.inventory)
-
-
 def host_records(root: Path | str, lab_inventory: Path | str | None = None) -> list[HostRecord]:
-    """Every device of the inventory, with groups town_<t>, role_<r>, platform_<p>."""
-    from countynet.allocate.allocator import allocate
+    """Every device of the inventory, with groups town_<t>, role_<r>, platform_<p> (the same model,
+    and the same groups `--limit` matches, for Nornir and Ansible)."""
+    from countynet.model import load_model
+    from countynet.selectors import groups_of
 
-    inv, topo = load_model(root)
-    alloc = allocate(inv, topo)
+    model = load_model(root)
+    topo, alloc = model.topo, model.alloc
     lab: dict[str, Any] = {}
     if lab_inventory is not None:
         lab = read_lab_inventory(Path(lab_inventory))
     records = []
     for dev in sorted(topo.devices.values(), key=lambda d: d.name):
         mgmt = alloc.towns[dev.town].management.get(dev.name)
-        groups = [f"town_{dev.town}", f"role_{dev.role}", f"platform_{dev.platform}"]
+        groups = groups_of(model, dev.name)
         data = {
             "town": dev.town,
             "role": dev.role,
             "model": dev.model,
             "real_platform": dev.platform,
+            "countynet_platform": dev.platform,
             "depth": topo.depth.get(dev.name),
         }
         rec = HostRecord(dev.name, str(mgmt) if mgmt else dev.name, napalm_driver(dev.platform), groups, data=data)
@@ -74,6 +65,7 @@ def host_records(root: Path | str, lab_inventory: Path | str | None = None) -> l
             rec.port = int(host.get("port", 22))
             rec.username = host.get("username")
             rec.platform = napalm_driver(str(host.get("platform", "frr")))
+            rec.data["countynet_platform"] = str(host.get("platform", "frr"))
             rec.data["stand_in_for"] = host.get("stand_in_for")
             rec.connection_options = {
                 "key_file": host.get("key_file"),

@@ -181,8 +181,17 @@ class Defaults(Node):
     bgp_hold_s: Annotated[int, Field(ge=3, le=65535)] = 9
 
 
+class Targets(Node):
+    """What the programme must deliver; `countynet status` measures progress against it."""
+
+    label: str = Field(default="rollout", description="shown in status and the dashboard, e.g. phase 3")
+    towns: Annotated[int, Field(ge=0)] | None = Field(default=None, description="default: the towns in towns/")
+    sites: Annotated[int, Field(ge=0)] | None = Field(default=None, description="default: the sites in towns/")
+
+
 class Network(Node):
     name: str
+    targets: Targets = Field(default_factory=Targets)
     pools: Pools
     services: dict[Name, Service] = Field(min_length=1)
     agency_kinds: dict[Name, AgencyKind] = Field(default_factory=dict)

@@ -9,6 +9,7 @@ capacity, loss = planned unavailability (capped), delay = the plan's latency.
 from __future__ import annotations
 
 from ipaddress import IPv4Interface, IPv4Network
+from typing import TYPE_CHECKING
 
 from countynet.allocate.allocator import Allocation
 from countynet.errors import CountynetError
@@ -19,28 +20,10 @@ from countynet.lab.spec import HostNode, LabSpec, Link, PopNode, RouterNode, Seg
 from countynet.radio.plan import LinkPlan, RadioPlan
 from countynet.verify.expect import lan_host_name
 
+if TYPE_CHECKING:
+    from countynet.model import Model
+
 MAX_LOSS_PCT = 5.0
-
-
-def select_devices(
-    inv: Inventory, topo: Topology, towns: list[str] | None = None, sites: list[str] | None = None
-) -> set[str]:
-    """All devices of the chosen towns; for a site, the site and every device on its path to the hub."""
-    if not towns and not sites:
-        return set(topo.devices)
-    chosen = {d.name for d in topo.devices.values() if towns and d.town in towns}
-    for site in sites or []:
-        if site not in topo.devices:
-            raise CountynetError(f"unknown site or device '{site}'", "see `countynet validate` for the names")
-        cur: str | None = site
-        while cur is not None and cur not in chosen:
-            chosen.add(cur)
-            seg = topo.segments.get(topo.parent.get(cur, ""))
-            cur = seg.members[0] if seg is not None and seg.members[0] != cur else None
-    unknown = set(towns or []) - {t.name for t in inv.towns}
-    if unknown:
-        raise CountynetError(f"unknown town(s): {', '.join(sorted(unknown))}", "use a town name from towns/*.yml")
-    return chosen
 
 
 def _shaping(plans: list[LinkPlan]) -> Shaping | None:
@@ -128,3 +111,8 @@ def spec_from_inventory(
             spec.nodes.append(host)
     spec.mgmt_gateways = [gateways[t] for t in sorted(gateways)]
     return spec
+
+
+def spec_from_model(model: Model, devices: set[str], name: str) -> LabSpec:
+    """The lab for `devices` of a model (radio links shaped from its plan)."""
+    return spec_from_inventory(model.inv, model.topo, model.alloc, model.radio, devices, name)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from countynet.checks.finding import Finding
@@ -27,11 +29,15 @@ def check_rendered(
     """Findings of every rendered-scope rule over every file, sorted by file and line."""
     load_rules()
     values = [v for v in secret_values if v]
-    out: list[Finding] = []
     rules = [r for r in RULES.values() if r.scope == "rendered"]
-    for host in sorted(texts):
+
+    def one(host: str) -> list[Finding]:
         plat = get(host_platform[host])
         subject = RenderedFile(host, plat, texts[host], host + plat.suffix, values)
-        for r in rules:
-            out.extend(r.run(subject))
+        return [f for r in rules for f in r.run(subject)]
+
+    # Platform validators run the platform's own tools (vtysh, routeros-lsp) as subprocesses:
+    # threads overlap them; the regex rules are cheap either way.
+    with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
+        out = [f for found in pool.map(one, sorted(texts)) for f in found]
     return sorted(out, key=lambda f: (f.pos.file if f.pos else "", f.pos.line if f.pos else 0, f.rule))

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from countynet.allocate.allocator import Allocation
-from countynet.checks.engine import Context, Report, validate
+from countynet.checks.engine import Report, validate
 from countynet.checks.finding import Finding
 from countynet.errors import Pos
-from countynet.intent.build import build_intents
-from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR, load
+from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR
+from countynet.model import InventoryLoadError, load_model
 
 SHARED_FILES = (NETWORK_FILE, NOFBI_FILE)
 TOWN_NAME = re.compile(r"^name:[ \t]*['\"]?([A-Za-z0-9_.-]+)", re.MULTILINE)
@@ -178,9 +178,11 @@ def evaluate(root: Path | None, scope: set[str] | None, rules: bool, shown: str 
             report.findings = _relocate(report.findings, root, shown)
         ctx = report.context
     else:
-        result = load(root)
         report = None
-        ctx = Context(result.inventory) if result.inventory is not None else None
+        try:
+            ctx = load_model(root, cached=False)
+        except InventoryLoadError:
+            ctx = None
     if ctx is None:
         return SideData(report=report, loaded=False)
     inv, topo = ctx.inv, ctx.topo
@@ -189,7 +191,7 @@ def evaluate(root: Path | None, scope: set[str] | None, rules: bool, shown: str 
     hosts = [d.name for d in topo.devices.values() if d.town in wanted]
     radio = ctx.radio
     data = SideData(report=report, towns=towns)
-    data.intents = build_intents(inv, topo, ctx.alloc, radio=radio, hosts=hosts)
+    data.intents = ctx.intents(hosts)
     data.device_town = {h: topo.devices[h].town for h in hosts}
     data.lock = _flat_lock(Allocation(towns={t: a for t, a in ctx.alloc.towns.items() if t in wanted}).to_lock())
     data.radio = {lp.id: lp.as_dict() for lp in radio.links.values() if lp.town in wanted}

@@ -69,10 +69,9 @@ def copy_mini(dst: Path, mgmt: str) -> Path:
 
 @pytest.fixture(scope="module")
 def mini_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MiniLab]:
-    from countynet.checks.engine import Context
-    from countynet.inventory.loader import load
     from countynet.lab import cleanup_stale, lab_down, lab_up
-    from countynet.lab.from_inventory import select_devices, spec_from_inventory
+    from countynet.lab.from_inventory import spec_from_model
+    from countynet.model import load_model
 
     cleanup_stale()
     base = tmp_path_factory.mktemp("e2e")
@@ -81,8 +80,8 @@ def mini_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MiniLab]:
     old_state = os.environ.get("COUNTYNET_STATE")
     os.environ["COUNTYNET_STATE"] = str(state)
     name = f"e2e{os.getpid()}"
-    ctx = Context(load(inv_dir).inventory)  # type: ignore[arg-type]
-    spec = spec_from_inventory(ctx.inv, ctx.topo, ctx.alloc, ctx.radio, select_devices(ctx.inv, ctx.topo), name)
+    model = load_model(inv_dir)
+    spec = spec_from_model(model, model.select(), name)
     try:
         lab = lab_up(spec, progress=False, persistent=False)
         yield MiniLab(inv_dir, name, lab, state)

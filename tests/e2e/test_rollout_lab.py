@@ -151,24 +151,26 @@ def test_bgp_session_down_fails_what_depends_on_nofbi_and_nothing_else(deployed:
 
 # ------------------------------------------------------------------ fault injection on deploy
 def _engine(m: MiniLab, devices: set[str]) -> tuple[Any, Any, dict[str, str]]:
-    from countynet import pipeline
+    from countynet.jobs.common import FieldAccess
+    from countynet.jobs.connect import nornir_for, payloads, resolver_for
+    from countynet.jobs.render import configs_to_push
+    from countynet.model import open_model
 
-    prep = pipeline.prepare(m.inventory)
-    texts = pipeline.configs(prep, devices, platform_override="frr")
-    payload, _redact = pipeline.payloads(texts, m.lab.dir)
-    return prep, pipeline.nornir(prep, m.lab.inventory_file, devices), payload
+    model = open_model(m.inventory)
+    resolver = resolver_for(FieldAccess(), m.lab)
+    payload, _redact = payloads(configs_to_push(model, devices, "frr", resolver), resolver)
+    return model, nornir_for(model, devices, m.lab, FieldAccess()), payload
 
 
 def test_candidate_cutting_management_is_reverted_by_the_device(deployed: MiniLab) -> None:
     mini_lab = deployed
-    from countynet import pipeline
     from countynet.deploy.engine import DeployOptions
     from countynet.deploy.engine import deploy as run
 
     prep, nr, payload = _engine(mini_lab, {"rru-police"})
     before = mini_lab.lab.exec("rru-police", ["nft", "list", "table", "inet", "countynet"]).stdout
     bad = "\n".join(ln for ln in payload["rru-police"].splitlines() if "tcp dport 22 accept" not in ln) + "\n"
-    report = run(nr, {"rru-police": bad}, pipeline.targets(prep, {"rru-police"}),
+    report = run(nr, {"rru-police": bad}, prep.targets({"rru-police"}),
                  DeployOptions(commit=True, revert_in=15, health_timeout=5))  # fmt: skip
     # the commit's own SSH session is cut too, so the device-side timer is what brings it back;
     # the engine reports it either from the health gate or from the confirm that finds it reverted
@@ -186,13 +188,12 @@ def test_candidate_cutting_management_is_reverted_by_the_device(deployed: MiniLa
 
 def test_candidate_cutting_the_nofbi_session_is_rolled_back(deployed: MiniLab) -> None:
     mini_lab = deployed
-    from countynet import pipeline
     from countynet.deploy.engine import DeployOptions
     from countynet.deploy.engine import deploy as run
 
     prep, nr, payload = _engine(mini_lab, {"rru-hub"})
     bad = payload["rru-hub"].replace("remote-as 37061", "remote-as 37062")
-    report = run(nr, {"rru-hub": bad}, pipeline.targets(prep, {"rru-hub"}),
+    report = run(nr, {"rru-hub": bad}, prep.targets({"rru-hub"}),
                  DeployOptions(commit=True, revert_in=60, health_timeout=12))  # fmt: skip
     assert [r.status for r in report.results] == ["reverted"]
     assert "BGP session to 10.254.0.0 down" in report.results[0].error

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from countynet.checks.engine import Context
 from countynet.checks.registry import RULES, load_rules
 from countynet.inventory.loader import Inventory, load
 from countynet.inventory.topology import build
+from countynet.model import Model
 from countynet.radio.plan import RadioPlan, plan_radio
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini"
@@ -28,7 +28,7 @@ def plan_of(inv: Inventory) -> RadioPlan:
 
 def radio_findings(inv: Inventory) -> list[str]:
     load_rules()
-    ctx = Context(inv)
+    ctx = Model(inv.root, inv)
     return [f.format() for rid, r in sorted(RULES.items()) if rid.startswith("CN3") for f in r.run(ctx)]
 
 

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from ipaddress import IPv4Network
 
 from countynet.allocate.allocator import lock_is_current
-from countynet.checks.engine import Context
 from countynet.checks.registry import Issue, rule
 from countynet.checks.rules._common import lock_file, lock_pos, nodes, plural
 from countynet.errors import Pos
 from countynet.inventory.topology import lan_vlan
+from countynet.model import Model
 
 MIN_AGGREGATE = 21  # allocator.town_blocks: loopbacks /24 + links /24 + sectors /23 + LANs
 
@@ -29,7 +29,7 @@ def _pairs(
 
 
 @rule("CN201", "aggregate-overlap", "error", "two towns' aggregates overlap")
-def aggregate_overlap(ctx: Context) -> Iterator[Issue]:
+def aggregate_overlap(ctx: Model) -> Iterator[Issue]:
     items = [(t.name, t.aggregate, t.pos_of("aggregate")) for t in ctx.inv.towns]
     for (name1, net1, pos1), (name2, net2, pos2) in _pairs(items):
         yield Issue(
@@ -40,7 +40,7 @@ def aggregate_overlap(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN202", "aggregate-outside-pool", "error", "a town aggregate is not inside pools.aggregates")
-def aggregate_outside_pool(ctx: Context) -> Iterator[Issue]:
+def aggregate_outside_pool(ctx: Model) -> Iterator[Issue]:
     pool = ctx.inv.network.pools.aggregates
     for t in ctx.inv.towns:
         if not t.aggregate.subnet_of(pool):
@@ -52,7 +52,7 @@ def aggregate_outside_pool(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN203", "management-outside-pool", "error", "a town management subnet is not inside pools.management")
-def management_outside_pool(ctx: Context) -> Iterator[Issue]:
+def management_outside_pool(ctx: Model) -> Iterator[Issue]:
     pool = ctx.inv.network.pools.management
     for t in ctx.inv.towns:
         if not t.management.subnet_of(pool):
@@ -64,7 +64,7 @@ def management_outside_pool(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN204", "management-overlap", "error", "management subnets overlap each other or a town aggregate")
-def management_overlap(ctx: Context) -> Iterator[Issue]:
+def management_overlap(ctx: Model) -> Iterator[Issue]:
     towns = ctx.inv.towns
     items = [(t.name, t.management, t.pos_of("management")) for t in towns]
     for (name1, net1, pos1), (name2, net2, pos2) in _pairs(items):
@@ -84,7 +84,7 @@ def management_overlap(ctx: Context) -> Iterator[Issue]:
                 )
 
 
-def _external(ctx: Context) -> list[tuple[str, IPv4Network, Pos | None]]:
+def _external(ctx: Model) -> list[tuple[str, IPv4Network, Pos | None]]:
     """Prefixes that belong to others: shared services and NOFBI handoffs."""
     out = []
     for name, svc in ctx.inv.network.services.items():
@@ -95,7 +95,7 @@ def _external(ctx: Context) -> list[tuple[str, IPv4Network, Pos | None]]:
 
 
 @rule("CN205", "external-overlap", "error", "a town prefix overlaps a shared-service or NOFBI handoff prefix")
-def external_overlap(ctx: Context) -> Iterator[Issue]:
+def external_overlap(ctx: Model) -> Iterator[Issue]:
     ext = _external(ctx)
     for t in ctx.inv.towns:
         for key in ("aggregate", "management"):
@@ -110,7 +110,7 @@ def external_overlap(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN206", "handoff-size", "error", "a NOFBI handoff prefix is not a /30 or /31")
-def handoff_size(ctx: Context) -> Iterator[Issue]:
+def handoff_size(ctx: Model) -> Iterator[Issue]:
     for pop in ctx.inv.nofbi.pops:
         for h in pop.handoffs:
             if h.prefix.prefixlen not in (30, 31):
@@ -122,7 +122,7 @@ def handoff_size(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN207", "duplicate-handoff", "error", "two NOFBI handoff prefixes are the same or overlap")
-def duplicate_handoff(ctx: Context) -> Iterator[Issue]:
+def duplicate_handoff(ctx: Model) -> Iterator[Issue]:
     items = [
         (f"PoP '{p.name}' handoff for '{h.town}'", h.prefix, h.pos_of("prefix"))
         for p in ctx.inv.nofbi.pops
@@ -138,7 +138,7 @@ def duplicate_handoff(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN208", "aggregate-too-small", "error", "a town aggregate is smaller than the /21 the address layout needs")
-def aggregate_too_small(ctx: Context) -> Iterator[Issue]:
+def aggregate_too_small(ctx: Model) -> Iterator[Issue]:
     for t in ctx.inv.towns:
         if t.aggregate.prefixlen > MIN_AGGREGATE:
             yield Issue(
@@ -148,7 +148,7 @@ def aggregate_too_small(ctx: Context) -> Iterator[Issue]:
             )
 
 
-def _allocation_sound(ctx: Context) -> bool:
+def _allocation_sound(ctx: Model) -> bool:
     """The allocator keys by town and device name: with duplicates its output means nothing (CN101/CN102)."""
     towns = [t.name for t in ctx.inv.towns]
     devices = [n.name.lower() for _t, n in nodes(ctx.inv)]
@@ -156,7 +156,7 @@ def _allocation_sound(ctx: Context) -> bool:
 
 
 @rule("CN209", "pool-exhausted", "error", "a town's address block has no room left for a request")
-def pool_exhausted(ctx: Context) -> Iterator[Issue]:
+def pool_exhausted(ctx: Model) -> Iterator[Issue]:
     if not _allocation_sound(ctx):
         return
     for s in ctx.alloc.shortages:
@@ -172,7 +172,7 @@ def pool_exhausted(ctx: Context) -> Iterator[Issue]:
         )
 
 
-def _split(ctx: Context, line: str) -> tuple[str, str, str, str] | None:
+def _split(ctx: Model, line: str) -> tuple[str, str, str, str] | None:
     """Parse an allocator journal line `<town> <category> <key> <value>` (town names may hold spaces)."""
     for t in ctx.inv.towns:
         if line.startswith(t.name + " "):
@@ -185,7 +185,7 @@ def _split(ctx: Context, line: str) -> tuple[str, str, str, str] | None:
 @rule(
     "CN210", "lock-stale", "error", "allocations.yml is missing or differs from what `countynet allocate` would write"
 )
-def lock_stale(ctx: Context) -> Iterator[Issue]:
+def lock_stale(ctx: Model) -> Iterator[Issue]:
     inv = ctx.inv
     hint = "run `countynet allocate` and commit allocations.yml"
     if not inv.lock_present:
@@ -223,7 +223,7 @@ MOVE_HINT = (
 
 
 @rule("CN211", "address-moved", "error", "a locked address would have to move (renumbering a live device)")
-def address_moved(ctx: Context) -> Iterator[Issue]:
+def address_moved(ctx: Model) -> Iterator[Issue]:
     if not _allocation_sound(ctx):
         return
     lock_towns = ctx.inv.lock.get("towns") if isinstance(ctx.inv.lock, dict) else None
@@ -257,7 +257,7 @@ def address_moved(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN212", "vlan-clash", "error", "two LANs of a site share a VLAN, or a LAN uses the management VLAN")
-def vlan_clash(ctx: Context) -> Iterator[Issue]:
+def vlan_clash(ctx: Model) -> Iterator[Issue]:
     inv = ctx.inv
     d = inv.network.defaults
     mgmt = d.management_vlan
@@ -290,7 +290,7 @@ def vlan_clash(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN213", "duplicate-lan", "error", "a site declares two LANs with the same name")
-def duplicate_lan(ctx: Context) -> Iterator[Issue]:
+def duplicate_lan(ctx: Model) -> Iterator[Issue]:
     for town in ctx.inv.towns:
         for site in town.sites:
             names: set[str] = set()
@@ -305,7 +305,7 @@ def duplicate_lan(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN214", "pool-overlap", "error", "the address pools overlap each other or a shared-service prefix")
-def pool_overlap(ctx: Context) -> Iterator[Issue]:
+def pool_overlap(ctx: Model) -> Iterator[Issue]:
     pools = ctx.inv.network.pools
     if pools.aggregates.overlaps(pools.management):
         yield Issue(

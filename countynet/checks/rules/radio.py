@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from countynet.checks.engine import Context
 from countynet.checks.finding import Severity
 from countynet.checks.registry import Issue, rule
 from countynet.errors import Pos
+from countynet.model import Model
 from countynet.radio.plan import FULL_CLEARANCE_PCT, MIN_CLEARANCE_PCT, LinkPlan, Radio, RadioPlan
 from countynet.radio.spectrum import BANDS, band_of, density_dbm_mhz, is_dfs, limited_eirp_dbm
 
@@ -50,7 +50,7 @@ def _owner_name(r: Radio) -> str:
 
 # ------------------------------------------------------------------ link budget
 @rule("CN301", "fade-margin", "error", "fade margin below the error target (error) or the warning level (warning)")
-def fade_margin(ctx: Context) -> Iterator[Issue]:
+def fade_margin(ctx: Model) -> Iterator[Issue]:
     d = ctx.inv.network.defaults
     for lp in ctx.radio.links.values():
         weak = lp.ab if lp.ab.margin_db <= lp.ba.margin_db else lp.ba
@@ -72,7 +72,7 @@ def fade_margin(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN302", "fresnel-clearance", "error", "first Fresnel zone less than 60 % clear (error) or 100 % (warning)")
-def fresnel_clearance(ctx: Context) -> Iterator[Issue]:
+def fresnel_clearance(ctx: Model) -> Iterator[Issue]:
     for lp in ctx.radio.links.values():
         for p in lp.points:
             if p.clearance_pct >= FULL_CLEARANCE_PCT:
@@ -88,7 +88,7 @@ def fresnel_clearance(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN308", "link-too-long", "error", "a radio hop is longer than its radio model's max_range_km")
-def link_too_long(ctx: Context) -> Iterator[Issue]:
+def link_too_long(ctx: Model) -> Iterator[Issue]:
     for lp in ctx.radio.links.values():
         if lp.distance_km > lp.max_range_km:
             yield Issue(
@@ -99,7 +99,7 @@ def link_too_long(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN309", "station-outside-sector", "error", "a station lies outside its sector's azimuth +/- beamwidth/2")
-def station_outside_sector(ctx: Context) -> Iterator[Issue]:
+def station_outside_sector(ctx: Model) -> Iterator[Issue]:
     for lp in ctx.radio.links.values():
         if lp.off_axis_deg is None or lp.beamwidth_deg is None or lp.off_axis_deg <= lp.beamwidth_deg / 2:
             continue
@@ -115,7 +115,7 @@ def station_outside_sector(ctx: Context) -> Iterator[Issue]:
 
 # ------------------------------------------------------------------ spectrum
 @rule("CN303", "eirp-limit", "error", "EIRP or EIRP density above the Kenyan licence-exempt band limit")
-def eirp_limit(ctx: Context) -> Iterator[Issue]:
+def eirp_limit(ctx: Model) -> Iterator[Issue]:
     for r in ctx.radio.radios:
         band = band_of(r.frequency_mhz, r.width_mhz)
         if band is None:
@@ -143,7 +143,7 @@ def eirp_limit(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN304", "band-not-exempt", "error", "a channel is not wholly inside a Kenyan licence-exempt outdoor band")
-def band_not_exempt(ctx: Context) -> Iterator[Issue]:
+def band_not_exempt(ctx: Model) -> Iterator[Issue]:
     allowed = ", ".join(b.label for b in BANDS if b.outdoor)
     for r in _towers(ctx.radio):
         band = band_of(r.frequency_mhz, r.width_mhz)
@@ -162,7 +162,7 @@ def band_not_exempt(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN305", "dfs-channel", "warning", "a channel overlaps a DFS range (5250-5350, 5470-5725 MHz)")
-def dfs_channel(ctx: Context) -> Iterator[Issue]:
+def dfs_channel(ctx: Model) -> Iterator[Issue]:
     for r in _towers(ctx.radio):
         if is_dfs(r.frequency_mhz, r.width_mhz) and band_of(r.frequency_mhz, r.width_mhz) is not None:
             yield Issue(
@@ -174,7 +174,7 @@ def dfs_channel(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN306", "tower-channel-overlap", "error", "two radios on one tower use overlapping channels")
-def tower_channel_overlap(ctx: Context) -> Iterator[Issue]:
+def tower_channel_overlap(ctx: Model) -> Iterator[Issue]:
     for c in ctx.radio.conflicts:
         if c.kind == "same-tower":
             yield Issue(
@@ -186,7 +186,7 @@ def tower_channel_overlap(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN307", "neighbour-channel-reuse", "warning", "nearby towers of one town reuse an overlapping channel")
-def neighbour_channel_reuse(ctx: Context) -> Iterator[Issue]:
+def neighbour_channel_reuse(ctx: Model) -> Iterator[Issue]:
     for c in ctx.radio.conflicts:
         if c.kind == "neighbour":
             yield Issue(
@@ -199,7 +199,7 @@ def neighbour_channel_reuse(ctx: Context) -> Iterator[Issue]:
 
 # ------------------------------------------------------------------ radio model fit
 @rule("CN310", "tx-power-over-model", "error", "tx power above the radio model's max_tx_power_dbm")
-def tx_power_over_model(ctx: Context) -> Iterator[Issue]:
+def tx_power_over_model(ctx: Model) -> Iterator[Issue]:
     for r in ctx.radio.radios:
         if r.tx_power_dbm > r.model.max_tx_power_dbm:
             yield Issue(
@@ -211,7 +211,7 @@ def tx_power_over_model(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN311", "radio-model-kind", "error", "a radio model is used in a place of the wrong kind (sector/station/ptp)")
-def radio_model_kind(ctx: Context) -> Iterator[Issue]:
+def radio_model_kind(ctx: Model) -> Iterator[Issue]:
     for r in ctx.radio.radios:
         if r.model.kind != r.place:
             yield Issue(
@@ -222,7 +222,7 @@ def radio_model_kind(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN312", "sector-clients", "error", "more stations on a sector than its max_clients (sector or model)")
-def sector_clients(ctx: Context) -> Iterator[Issue]:
+def sector_clients(ctx: Model) -> Iterator[Issue]:
     for sp in ctx.radio.sectors.values():
         n = len(sp.stations)
         if sp.max_clients is not None and n > sp.max_clients:
@@ -234,7 +234,7 @@ def sector_clients(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN313", "width-unsupported", "error", "a channel width the radio model does not support")
-def width_unsupported(ctx: Context) -> Iterator[Issue]:
+def width_unsupported(ctx: Model) -> Iterator[Issue]:
     for r in ctx.radio.radios:
         if r.width_mhz not in r.model.widths_mhz:
             widths = ", ".join(str(w) for w in r.model.widths_mhz)
@@ -247,7 +247,7 @@ def width_unsupported(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN314", "frequency-outside-model", "error", "a channel outside the radio model's min_mhz..max_mhz")
-def frequency_outside_model(ctx: Context) -> Iterator[Issue]:
+def frequency_outside_model(ctx: Model) -> Iterator[Issue]:
     for r in ctx.radio.radios:
         lo, hi = r.edges
         if lo < r.model.min_mhz or hi > r.model.max_mhz:

@@ -10,12 +10,12 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 
-from countynet.checks.engine import Context
 from countynet.checks.registry import Issue, rule
 from countynet.checks.rules._common import known_platforms, nodes, repeats, role_of
 from countynet.inventory.loader import Inventory
 from countynet.inventory.model import BaseStation, Connect, Coordinates, Node, Site, Town, Uplink
 from countynet.inventory.topology import Topology, site_services
+from countynet.model import Model
 
 HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 PRIVATE_ASN = ((64512, 65534), (4200000000, 4294967294))
@@ -52,7 +52,7 @@ def _town_of(inv: Inventory) -> dict[str, Town]:
 
 # ------------------------------------------------------------------------ names
 @rule("CN101", "duplicate-town", "error", "two towns have the same name")
-def duplicate_town(ctx: Context) -> Iterator[Issue]:
+def duplicate_town(ctx: Model) -> Iterator[Issue]:
     for town, first in repeats(ctx.inv.towns, lambda t: t.name.lower()):
         yield Issue(
             town.pos_of("name"),
@@ -62,7 +62,7 @@ def duplicate_town(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN102", "duplicate-device", "error", "two devices (hub, base station, site) share a hostname network-wide")
-def duplicate_device(ctx: Context) -> Iterator[Issue]:
+def duplicate_device(ctx: Model) -> Iterator[Issue]:
     seen: dict[str, tuple[Town, Node]] = {}
     for town, node in nodes(ctx.inv):
         key = node.name.lower()
@@ -80,7 +80,7 @@ def duplicate_device(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN103", "invalid-hostname", "error", "a device name is not a valid hostname label (RFC 1123)")
-def invalid_hostname(ctx: Context) -> Iterator[Issue]:
+def invalid_hostname(ctx: Model) -> Iterator[Issue]:
     for _town, node in nodes(ctx.inv):
         if not HOSTNAME.match(node.name):
             bad = sorted({c for c in node.name if not (c.isascii() and (c.isalnum() or c == "-"))})
@@ -98,7 +98,7 @@ def invalid_hostname(ctx: Context) -> Iterator[Issue]:
     "error",
     "two PoPs, two PtP links (network-wide) or two sectors of a base station share a name",
 )
-def duplicate_name(ctx: Context) -> Iterator[Issue]:
+def duplicate_name(ctx: Model) -> Iterator[Issue]:
     inv = ctx.inv
     for pop, first in repeats(inv.nofbi.pops, lambda p: p.name):
         yield Issue(
@@ -125,7 +125,7 @@ def duplicate_name(ctx: Context) -> Iterator[Issue]:
 
 # ------------------------------------------------------------------------ ASNs
 @rule("CN105", "duplicate-asn", "error", "two towns use the same BGP ASN")
-def duplicate_asn(ctx: Context) -> Iterator[Issue]:
+def duplicate_asn(ctx: Model) -> Iterator[Issue]:
     for town, first in repeats(ctx.inv.towns, lambda t: t.asn):
         yield Issue(
             town.pos_of("asn"),
@@ -135,7 +135,7 @@ def duplicate_asn(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN106", "asn-equals-pop", "error", "a town's ASN equals its NOFBI PoP's ASN (eBGP needs two ASNs)")
-def asn_equals_pop(ctx: Context) -> Iterator[Issue]:
+def asn_equals_pop(ctx: Model) -> Iterator[Issue]:
     pops = {p.name: p for p in ctx.inv.nofbi.pops}
     for town in ctx.inv.towns:
         pop = pops.get(town.nofbi_pop)
@@ -148,7 +148,7 @@ def asn_equals_pop(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN107", "asn-not-private", "error", "a town's ASN is not in a private range")
-def asn_not_private(ctx: Context) -> Iterator[Issue]:
+def asn_not_private(ctx: Model) -> Iterator[Issue]:
     for town in ctx.inv.towns:
         if not any(lo <= town.asn <= hi for lo, hi in PRIVATE_ASN):
             yield Issue(
@@ -160,7 +160,7 @@ def asn_not_private(ctx: Context) -> Iterator[Issue]:
 
 # ------------------------------------------------------------------------ NOFBI
 @rule("CN108", "unknown-pop", "error", "a town's nofbi_pop names no PoP in nofbi.yml")
-def unknown_pop(ctx: Context) -> Iterator[Issue]:
+def unknown_pop(ctx: Model) -> Iterator[Issue]:
     names = [p.name for p in ctx.inv.nofbi.pops]
     for town in ctx.inv.towns:
         if town.nofbi_pop not in names:
@@ -172,7 +172,7 @@ def unknown_pop(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN109", "handoff-unknown-town", "error", "a NOFBI handoff names a town that does not exist")
-def handoff_unknown_town(ctx: Context) -> Iterator[Issue]:
+def handoff_unknown_town(ctx: Model) -> Iterator[Issue]:
     towns = [t.name for t in ctx.inv.towns]
     for pop in ctx.inv.nofbi.pops:
         for h in pop.handoffs:
@@ -185,7 +185,7 @@ def handoff_unknown_town(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN110", "missing-handoff", "error", "a town has no handoff (or more than one) at its NOFBI PoP")
-def missing_handoff(ctx: Context) -> Iterator[Issue]:
+def missing_handoff(ctx: Model) -> Iterator[Issue]:
     pops = {p.name: p for p in ctx.inv.nofbi.pops}
     for town in ctx.inv.towns:
         pop = pops.get(town.nofbi_pop)
@@ -210,7 +210,7 @@ def missing_handoff(ctx: Context) -> Iterator[Issue]:
 
 # ------------------------------------------------------------------------ catalogue references
 @rule("CN111", "unknown-agency-kind", "error", "a site's kind is not in network.yml agency_kinds")
-def unknown_agency_kind(ctx: Context) -> Iterator[Issue]:
+def unknown_agency_kind(ctx: Model) -> Iterator[Issue]:
     kinds = ctx.inv.network.agency_kinds
     for town in ctx.inv.towns:
         for site in town.sites:
@@ -223,7 +223,7 @@ def unknown_agency_kind(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN112", "unknown-service", "error", "a site, agency kind or PoP names a service not in network.yml")
-def unknown_service(ctx: Context) -> Iterator[Issue]:
+def unknown_service(ctx: Model) -> Iterator[Issue]:
     services = ctx.inv.network.services
 
     def check(owner: str, node: Node, names: list[str] | None) -> Iterator[Issue]:
@@ -245,7 +245,7 @@ def unknown_service(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN113", "unknown-radio-model", "error", "a sector, PtP link end or CPE names a radio model not in network.yml")
-def unknown_radio_model(ctx: Context) -> Iterator[Issue]:
+def unknown_radio_model(ctx: Model) -> Iterator[Issue]:
     models = ctx.inv.network.radio_models
     hint = lambda m: _did_you_mean(m, models) + "; radio models are listed in network.yml"  # noqa: E731
     for town in ctx.inv.towns:
@@ -288,7 +288,7 @@ def _options(obj: Connect | Uplink) -> list[str]:
 
 
 @rule("CN114", "one-connection", "error", "a site's connect or a base station's uplink sets none or several options")
-def one_connection(ctx: Context) -> Iterator[Issue]:
+def one_connection(ctx: Model) -> Iterator[Issue]:
     for town in ctx.inv.towns:
         for bs in town.base_stations:
             opts = _options(bs.uplink)
@@ -311,7 +311,7 @@ def one_connection(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN115", "unknown-sector", "error", "connect.sector is not `base-station/sector` of this town")
-def unknown_sector(ctx: Context) -> Iterator[Issue]:
+def unknown_sector(ctx: Model) -> Iterator[Issue]:
     for town in ctx.inv.towns:
         keys = [f"{bs.name}/{s.name}" for bs in town.base_stations for s in bs.sectors]
         for site in town.sites:
@@ -344,7 +344,7 @@ def unknown_sector(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN116", "unknown-link", "error", "connect.link or uplink.link names no PtP link of this town")
-def unknown_link(ctx: Context) -> Iterator[Issue]:
+def unknown_link(ctx: Model) -> Iterator[Issue]:
     for town in ctx.inv.towns:
         names = [link.name for link in town.links]
         refs: list[tuple[str, Node, str | None]] = [
@@ -363,7 +363,7 @@ def unknown_link(ctx: Context) -> Iterator[Issue]:
 @rule(
     "CN117", "bad-fibre-target", "error", "a fibre connection names an unknown device, one in another town, or itself"
 )
-def bad_fibre_target(ctx: Context) -> Iterator[Issue]:
+def bad_fibre_target(ctx: Model) -> Iterator[Issue]:
     town_of = _town_of(ctx.inv)
     for town in ctx.inv.towns:
         local = _local_names(town)
@@ -392,7 +392,7 @@ def bad_fibre_target(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN118", "not-a-link-end", "error", "a device uses a PtP link that it is not an end of")
-def not_a_link_end(ctx: Context) -> Iterator[Issue]:
+def not_a_link_end(ctx: Model) -> Iterator[Issue]:
     for town in ctx.inv.towns:
         links = {link.name: link for link in town.links}
         refs: list[tuple[BaseStation | Site, Node, str | None]] = [
@@ -411,7 +411,7 @@ def not_a_link_end(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN119", "bad-link-end", "error", "a PtP link end is unknown, in another town, or both ends are one device")
-def bad_link_end(ctx: Context) -> Iterator[Issue]:
+def bad_link_end(ctx: Model) -> Iterator[Issue]:
     town_of = _town_of(ctx.inv)
     for town in ctx.inv.towns:
         local = _local_names(town)
@@ -439,7 +439,7 @@ def bad_link_end(ctx: Context) -> Iterator[Issue]:
                     )
 
 
-def _resolves(ctx: Context, town: Town, node: Node) -> bool:
+def _resolves(ctx: Model, town: Town, node: Node) -> bool:
     """Whether a device's own connection names something real (else CN114-CN119 already said so)."""
     topo = ctx.topo
     conn = node.uplink if isinstance(node, BaseStation) else node.connect if isinstance(node, Site) else None
@@ -458,7 +458,7 @@ def _resolves(ctx: Context, town: Town, node: Node) -> bool:
 
 
 @rule("CN120", "unreachable", "error", "a device has no path to its town's hub and NOFBI")
-def unreachable(ctx: Context) -> Iterator[Issue]:
+def unreachable(ctx: Model) -> Iterator[Issue]:
     topo: Topology = ctx.topo
     lost = set(topo.unreachable())
     for town, node in nodes(ctx.inv):
@@ -490,7 +490,7 @@ def _via(town: Town, node: Node) -> str | None:
 
 
 @rule("CN121", "service-not-at-pop", "error", "a site uses a service that its town's NOFBI PoP does not carry")
-def service_not_at_pop(ctx: Context) -> Iterator[Issue]:
+def service_not_at_pop(ctx: Model) -> Iterator[Issue]:
     inv = ctx.inv
     pops = {p.name: p for p in inv.nofbi.pops}
     for town in inv.towns:
@@ -514,7 +514,7 @@ def service_not_at_pop(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN122", "unknown-platform", "error", "a device or default names a platform countynet cannot render")
-def unknown_platform(ctx: Context) -> Iterator[Issue]:
+def unknown_platform(ctx: Model) -> Iterator[Issue]:
     known = known_platforms()
     d = ctx.inv.network.defaults
     for key in ("hub_platform", "base_station_platform", "agency_platform"):
@@ -540,7 +540,7 @@ def _locations(inv: Inventory) -> Iterator[tuple[str, Coordinates]]:
 
 
 @rule("CN123", "bad-coordinates", "error", "coordinates outside the globe (error) or outside Kenya (warning)")
-def bad_coordinates(ctx: Context) -> Iterator[Issue]:
+def bad_coordinates(ctx: Model) -> Iterator[Issue]:
     for owner, loc in _locations(ctx.inv):
         lat, lon = loc.lat, loc.lon
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):

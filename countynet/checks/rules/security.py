@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from countynet.checks.engine import Context
 from countynet.checks.registry import Issue, rule
 from countynet.checks.rules._common import display
 from countynet.errors import CountynetError
 from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR, Inventory
 from countynet.inventory.model import Node, SecretRef
 from countynet.inventory.yaml_source import SourceMap, parse_yaml
+from countynet.model import Model
 
 SECRET_KEY = re.compile(r"pass(word|wd|phrase)?|secret|psk|community|token|(^|[_-])key$", re.IGNORECASE)
 MODEL_SECRETS = {"admin_password", "snmp_auth", "snmp_priv", "psk"}  # typed fields: CN401
@@ -40,7 +40,7 @@ def _secret_fields(inv: Inventory) -> Iterator[tuple[str, Node, str, Any]]:
 
 
 @rule("CN401", "secret-in-clear", "error", "a password, SNMP key or wireless PSK is written in clear in the inventory")
-def secret_in_clear(ctx: Context) -> Iterator[Issue]:
+def secret_in_clear(ctx: Model) -> Iterator[Issue]:
     for what, owner, key, value in _secret_fields(ctx.inv):
         if isinstance(value, str):
             yield Issue(
@@ -80,7 +80,7 @@ def _value(data: Any, keys: tuple[Any, ...]) -> Any:
 
 
 @rule("CN402", "secret-like-key", "error", "a key named like a password/secret/psk/community/key holds a literal value")
-def secret_like_key(ctx: Context) -> Iterator[Issue]:
+def secret_like_key(ctx: Model) -> Iterator[Issue]:
     inv = ctx.inv
     suspects = _suspects(inv)
     if not suspects:
@@ -110,7 +110,7 @@ def secret_like_key(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN403", "insecure-wireless", "error", "a town's radios use open or WEP security")
-def insecure_wireless(ctx: Context) -> Iterator[Issue]:
+def insecure_wireless(ctx: Model) -> Iterator[Issue]:
     for town in ctx.inv.towns:
         mode = town.wireless.security
         if mode in ("open", "wep"):
@@ -125,7 +125,7 @@ def insecure_wireless(ctx: Context) -> Iterator[Issue]:
 @rule(
     "CN404", "bad-secret-ref", "error", "a secret reference sets neither or both of env/vault, or a bad variable name"
 )
-def bad_secret_ref(ctx: Context) -> Iterator[Issue]:
+def bad_secret_ref(ctx: Model) -> Iterator[Issue]:
     for what, owner, key, value in _secret_fields(ctx.inv):
         if not isinstance(value, SecretRef):
             continue
@@ -146,7 +146,7 @@ def bad_secret_ref(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN405", "snmp-v3-incomplete", "error", "SNMPv3 is enabled without both an auth and a priv secret")
-def snmp_v3_incomplete(ctx: Context) -> Iterator[Issue]:
+def snmp_v3_incomplete(ctx: Model) -> Iterator[Issue]:
     m = ctx.inv.network.management
     if m.snmp != "v3":
         return
@@ -160,7 +160,7 @@ def snmp_v3_incomplete(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN406", "default-credentials", "warning", "the admin or SNMP user is a well-known default name")
-def default_credentials(ctx: Context) -> Iterator[Issue]:
+def default_credentials(ctx: Model) -> Iterator[Issue]:
     m = ctx.inv.network.management
     if m.admin_user.lower() in DEFAULT_USERS:
         yield Issue(
@@ -177,7 +177,7 @@ def default_credentials(ctx: Context) -> Iterator[Issue]:
 
 
 @rule("CN407", "psk-missing", "error", "a town's radios use a PSK mode but no PSK reference is given")
-def psk_missing(ctx: Context) -> Iterator[Issue]:
+def psk_missing(ctx: Model) -> Iterator[Issue]:
     for town in ctx.inv.towns:
         w = town.wireless
         has_radios = any(bs.sectors for bs in town.base_stations) or bool(town.links)

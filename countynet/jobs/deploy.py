@@ -1,0 +1,90 @@
+"""The deploy job: select -> render (baseline must pass) -> connect -> staged commit-confirm.
+
+A resumed run takes its selection, target and engine options from the journal's start record and
+checks them again, so `--resume RUN` acts exactly like the run it continues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from countynet.deploy.engine import DeployOptions, DeployReport, DeviceResult
+from countynet.errors import CountynetError
+from countynet.jobs.common import Selection, TargetOptions
+from countynet.jobs.connect import nornir_for, payloads, resolver_for
+from countynet.jobs.render import configs_to_push
+
+if TYPE_CHECKING:
+    from countynet.model import Model
+
+
+@dataclass(frozen=True)
+class DeployJob:
+    selection: Selection = field(default_factory=Selection)
+    target: TargetOptions = field(default_factory=TargetOptions)
+    engine: DeployOptions = field(default_factory=DeployOptions)
+    resume: str | None = None
+    workers: int = 10
+
+
+def resumed(job: DeployJob) -> DeployJob:
+    """The job as its journal recorded it (selection, target, options), checked again."""
+    from countynet.deploy.journal import Journal
+
+    start = Journal.open(job.resume or "").start_record()
+    if not start:
+        raise CountynetError(
+            f"run {job.resume} has no start record: it cannot be resumed safely",
+            "start a new run (the devices' pending commits revert on their own timers)",
+        )
+    recorded = start.get("options") or {}
+    known = {f.name for f in fields(DeployOptions)}
+    try:
+        engine = DeployOptions(**{k: v for k, v in recorded.items() if k in known})
+    except TypeError as exc:
+        raise CountynetError(f"run {job.resume}: unreadable options ({exc})", "start a new run") from None
+    devices = tuple(start.get("devices") or ())
+    target = replace(job.target, target=str(start.get("target", job.target.target)),
+                     lab_name=str(start.get("lab_name", job.target.lab_name)))  # fmt: skip
+    return replace(job, selection=Selection(hosts=devices), target=target, engine=engine)
+
+
+def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None] | None = None) -> DeployReport:
+    """Run (or resume) a deploy; the report lists every selected device exactly once."""
+    from countynet.deploy.engine import deploy as run_engine
+
+    if job.resume:
+        job = resumed(job)
+    job.target.access.check()
+    devices = job.selection.devices(model)
+    lab = job.target.lab()
+    resolver = resolver_for(job.target.access, lab)
+    texts = configs_to_push(model, devices, "frr" if lab else None, resolver)
+    payload, redact = payloads(texts, resolver)
+    nr = nornir_for(model, devices, lab, job.target.access, job.workers)
+    meta: dict[str, Any] = {"target": job.target.target, "lab_name": job.target.lab_name if lab else None,
+                            "inventory": str(model.root), "selection": job.selection.as_dict()}  # fmt: skip
+    return run_engine(
+        nr,
+        payload,
+        model.targets(devices),
+        job.engine,
+        health_prefixes=model.health_prefixes(devices),
+        redact=redact,
+        resume=job.resume,
+        progress=progress,
+        meta=meta,
+    )
+
+
+def secrets_of(model: Model, job: DeployJob) -> list[str]:
+    """The secret values a deploy would resolve (for callers that must mask them, like Ansible's no_log)."""
+    from countynet.intent.secrets import secret_values
+    from countynet.jobs.render import RenderOptions, render
+
+    lab = job.target.lab()
+    resolver = resolver_for(job.target.access, lab)
+    texts = render(model, RenderOptions(job.selection, None, "frr" if lab else None), resolver=resolver).texts
+    return sorted({v for t in texts.values() for v in secret_values(t, resolver)})
