@@ -18,18 +18,18 @@ def latest_path() -> Path:
 
 def run_acceptance(root: Path, towns: list[str] | None, recordings: Path) -> AcceptanceReport:
     """Judge every planned hop of `towns` (all towns when None) from a recordings folder."""
-    from countynet import pipeline
+    from countynet.model import open_model
 
-    prep = pipeline.prepare(root)
-    known = {t.name for t in prep.ctx.inv.towns}
+    prep = open_model(root)
+    known = {t.name for t in prep.inv.towns}
     for t in towns or []:
         if t not in known:
             raise CountynetError(f"unknown town '{t}'", f"towns: {', '.join(sorted(known))}")
-    d = prep.ctx.inv.network.defaults
+    d = prep.inv.network.defaults
     report = accept(
-        prep.ctx.radio,
+        prep.radio,
         load_recordings(recordings, radio_commands()),
-        agencies=set(prep.ctx.topo.sites),
+        agencies=set(prep.topo.sites),
         tolerance_db=d.accept_tolerance_db,
         settle_s=d.accept_settle_s,
         towns=set(towns) if towns else None,

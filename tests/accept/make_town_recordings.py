@@ -22,7 +22,7 @@ from radio_recorder import Radio, outputs
 from countynet.accept import radio_commands
 from countynet.accept.hops import hop_plans
 from countynet.accept.recordings import file_name
-from countynet.pipeline import prepare
+from countynet.model import open_model as prepare
 from countynet.radio.mcs import PHY_RATE_PER_STREAM
 
 OUT = Path(__file__).parents[1] / "verify" / "fixtures" / "routeros" / "recordings" / "mwingi"
@@ -73,7 +73,7 @@ def faulty(name: str, r: Radio, hp) -> Radio:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     prep = prepare("inventory")
-    hops = hop_plans(prep.ctx.radio, 5.0, 600, set(prep.ctx.topo.sites), {"mwingi"})
+    hops = hop_plans(prep.radio, 5.0, 600, set(prep.topo.sites), {"mwingi"})
     shutil.rmtree(OUT, ignore_errors=True)
     assert radio_commands()
     for hp in hops:

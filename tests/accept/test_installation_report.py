@@ -11,7 +11,7 @@ from rich.console import Console
 
 from countynet.accept import AcceptanceReport, accept, load_recordings, radio_commands
 from countynet.accept.formats import to_json, to_junit, to_markdown, to_table
-from countynet.pipeline import prepare
+from countynet.model import open_model as prepare
 
 ROOT = Path(__file__).parents[2]
 REC = ROOT / "tests" / "verify" / "fixtures" / "routeros" / "recordings"
@@ -20,12 +20,12 @@ REC = ROOT / "tests" / "verify" / "fixtures" / "routeros" / "recordings"
 @pytest.fixture(scope="module")
 def report() -> AcceptanceReport:
     prep = prepare(ROOT / "inventory")
-    planned = [lp.name for lp in prep.ctx.radio.select("mwingi")]
+    planned = [lp.name for lp in prep.radio.select("mwingi")]
     assert len(planned) == 14
     rep = accept(
-        prep.ctx.radio,
+        prep.radio,
         load_recordings(REC, radio_commands()),
-        agencies=set(prep.ctx.topo.sites),
+        agencies=set(prep.topo.sites),
         towns={"mwingi"},
         source=str(REC),
     )
@@ -91,7 +91,7 @@ def test_terminal(report: AcceptanceReport) -> None:
 
 def test_lab_report_says_not_measurable() -> None:
     prep = prepare(ROOT / "inventory")
-    rep = accept(prep.ctx.radio, None, agencies=set(prep.ctx.topo.sites), towns={"mwingi"})
+    rep = accept(prep.radio, None, agencies=set(prep.topo.sites), towns={"mwingi"})
     md = to_markdown(rep)
     assert "14 hops not measurable (virtual lab: the FRR stand-ins have no radios)" in md
     root = ET.fromstring(to_junit(rep))

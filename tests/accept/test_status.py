@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from countynet.accept import accept, accepted_sites, site_accepted, to_checks
-from countynet.pipeline import prepare
+from countynet.model import open_model as prepare
 
 ROOT = Path(__file__).parents[2]
 
 
 def test_site_accepted_needs_its_radio_hop() -> None:
     prep = prepare(ROOT / "inventory")
-    topo = prep.ctx.topo
+    topo = prep.topo
     saved = {
         "hops": [
             {"site": "mwg-police-station", "status": "pass"},
@@ -32,10 +32,10 @@ def test_site_accepted_needs_its_radio_hop() -> None:
 
 def test_verify_rows_in_the_lab_are_not_measurable() -> None:
     prep = prepare(ROOT / "inventory")
-    checks = to_checks(accept(prep.ctx.radio, None, agencies=set(prep.ctx.topo.sites), towns={"mwingi"}))
+    checks = to_checks(accept(prep.radio, None, agencies=set(prep.topo.sites), towns={"mwingi"}))
     assert len(checks) == 14 and {c.status for c in checks} == {"not-measurable"}
     c = next(c for c in checks if c.device == "mwg-police-station")
     assert (c.kind, c.target, c.site) == ("radio", "mwg-police-station vs plan", "mwg-police-station")
     assert c.detail == "virtual lab: FRR stand-ins have no radio to report (not measurable)"
-    missing = to_checks(accept(prep.ctx.radio, {}, agencies=set(prep.ctx.topo.sites), towns={"mwingi"}))
+    missing = to_checks(accept(prep.radio, {}, agencies=set(prep.topo.sites), towns={"mwingi"}))
     assert {c.status for c in missing} == {"fail"} and missing[0].detail.startswith("not measured: no output recorded")
