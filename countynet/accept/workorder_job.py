@@ -10,18 +10,18 @@ from countynet.errors import CountynetError
 
 
 def write_work_orders(root: Path, town: str, site: str | None, out: Path, fmt: str) -> list[Path]:
-    from countynet import pipeline
+    from countynet.model import open_model
 
     if fmt not in ("md", "html"):
         raise CountynetError(f"unknown format '{fmt}'", "use --format md or --format html")
-    prep = pipeline.prepare(root)
-    t = prep.ctx.inv.town(town)
+    prep = open_model(root)
+    t = prep.inv.town(town)
     if t is None:
-        known = ", ".join(sorted(x.name for x in prep.ctx.inv.towns))
+        known = ", ".join(sorted(x.name for x in prep.inv.towns))
         raise CountynetError(f"unknown town '{town}'", f"towns: {known}")
     if site is not None and site not in {s.name for s in t.sites}:
         raise CountynetError(f"no agency site '{site}' in {town}", "see the sites in towns/" + town + ".yml")
-    orders = work_orders(prep.ctx, town, site)
+    orders = work_orders(prep, town, site)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for wo in orders:

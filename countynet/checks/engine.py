@@ -69,3 +69,12 @@ def run_rules(model: Model, only: set[str] | None = None) -> Report:
             + sum(len(s.members) - 1 for s in topo.segments.values() if s.kind == "sector"),
         }
         return Report(findings, model, time.perf_counter() - start, summary)
+
+
+def __getattr__(name: str) -> Any:
+    """`Context`, the model's former name here, for code written against it."""
+    if name == "Context":
+        from countynet.model import Model
+
+        return Model
+    raise AttributeError(name)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Interface
 from typing import Any
 
-from countynet.checks.engine import Context
 from countynet.docsite.rollout import (
     STATES,
     DeviceDeploy,
@@ -22,6 +21,7 @@ from countynet.docsite.svg import slug
 from countynet.inventory.addressing import handoff
 from countynet.inventory.model import Town
 from countynet.inventory.topology import site_services, site_users
+from countynet.model import Model as Context
 from countynet.radio.plan import LinkPlan
 
 TARGET_ORDER = ("field", "lab")  # shown in this order; others (unrecorded) after

@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from countynet.pipeline import Prepared, prepare
 from typer.testing import CliRunner
 
 from countynet.accept.workorder import work_orders
 from countynet.accept.workorder_render import to_html, to_markdown
 from countynet.cli.main import app
-from countynet.pipeline import Prepared, prepare
 
 ROOT = Path(__file__).parents[2]
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from countynet.checks.engine import Context, validate
+from countynet.checks.engine import validate
 from countynet.docsite.rollout import path_to_hub
+from countynet.model import Model as Context
 from countynet.verify.results import Check, VerifyReport
 
 INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
@@ -46,7 +47,7 @@ class State:
         return j.run_id
 
     def verify(self, target: str, bad_sites: dict[str, str] | None = None) -> None:
-        from countynet.cli.verify_cmds import save_verify
+        from countynet.jobs.progress_store import record_verify
 
         bad_sites = bad_sites or {}
         checks = []
@@ -58,7 +59,7 @@ class State:
         for name, dev in sorted(self.ctx.topo.devices.items()):
             if dev.role != "agency":
                 checks.append(Check(dev.town, name, "ospf", "neighbours", "ok", "", None))
-        save_verify(VerifyReport(checks, 12.0), target)
+        record_verify(target, VerifyReport(checks, 12.0))
 
 
 @pytest.fixture

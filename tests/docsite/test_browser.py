@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import INVENTORY, State
 
-from countynet.checks.engine import Context
 from countynet.docsite import build_site
+from countynet.model import Model as Context
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from conftest import INVENTORY, State, site_state
 
-from countynet.checks.engine import Context
 from countynet.docsite import build_site
 from countynet.docsite.rollout import read_state, timeline
+from countynet.model import Model as Context
 
 
 def dashboard_state(html: str, site: str, target: str) -> str:

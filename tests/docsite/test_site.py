@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import INVENTORY, kinds
 
-from countynet.checks.engine import Context
 from countynet.docsite import build_site
 from countynet.errors import CountynetError
+from countynet.model import Model as Context
 
 
 @pytest.fixture(scope="module")
