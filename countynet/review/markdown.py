@@ -7,6 +7,7 @@ cut at a line count with "N more lines"); devices past the budget are listed by 
 
 from __future__ import annotations
 
+from countynet.review.mermaid import mermaid
 from countynet.review.plan import AllocChange, DeviceChange, Plan
 
 LIMIT = 60_000
@@ -82,6 +83,7 @@ def to_markdown(plan: Plan, limit: int = LIMIT) -> str:
     if plan.templates_changed:
         parts.append("_Templates changed: every device was rendered on both sides._\n")
     parts += _moves(plan.moved)
+    parts += mermaid(plan)
     if plan.findings:
         parts.append(f"### Findings on the head ({plan.errors} errors, {plan.warnings} warnings)\n")
         ordered = sorted(plan.findings, key=lambda f: f.severity != "error")

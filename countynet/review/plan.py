@@ -76,6 +76,8 @@ class RadioChange:
     status: str  # added | removed | changed
     changes: dict[str, tuple[Any, Any]]  # field -> (old, new)
     margin_db: Any = None  # head value (base value when removed)
+    a: str = ""  # the hop's ends (a: tower or hub side), for the topology diagram
+    b: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -239,11 +241,17 @@ def _radio_changes(plan: Plan, base: SideData, head: SideData) -> None:
         if a is None or b is None:
             status = "added" if a is None else "removed"
             shown = {k: (None, ref.get(k)) if a is None else (ref.get(k), None) for k in RADIO_FIELDS}
-            plan.radio.append(RadioChange(lid, ref["town"], ref["name"], status, shown, ref.get("margin_db")))
+            plan.radio.append(
+                RadioChange(
+                    lid, ref["town"], ref["name"], status, shown, ref.get("margin_db"), ref.get("a", ""), ref.get("b", "")
+                )
+            )
             continue
         diff = {k: (a.get(k), b.get(k)) for k in RADIO_FIELDS if _differs(k, a.get(k), b.get(k))}
         if diff:
-            plan.radio.append(RadioChange(lid, b["town"], b["name"], "changed", diff, b.get("margin_db")))
+            plan.radio.append(
+                RadioChange(lid, b["town"], b["name"], "changed", diff, b.get("margin_db"), b.get("a", ""), b.get("b", ""))
+            )
 
 
 def _site_changes(plan: Plan, base: SideData, head: SideData, scope: set[str] | None) -> None:

@@ -287,3 +287,16 @@ def test_radio_noise_threshold() -> None:
     assert not _differs("clearance_pct", 434.5, 434.1)
     assert _differs("frequency_mhz", 5825.0, 5805.0)
     assert _differs("verdict", "ok", "warning")
+
+
+def test_markdown_draws_the_changed_topology_in_mermaid(repo: Repo) -> None:
+    from countynet.review import compute_plan, to_markdown
+
+    add_clinic(repo)
+    text = to_markdown(compute_plan(repo.inv, "HEAD~1"))
+    block = text[text.index("```mermaid\n") : text.index("```", text.index("```mermaid\n") + 3)]
+    assert 'subgraph n_town_ruiru["ruiru"]' in block
+    assert 'n_rru_clinic["rru-clinic"]:::added' in block
+    assert 'n_rru_bs1["rru-bs1"]:::context' in block
+    assert "n_rru_bs1 -- \"rru-clinic" in block and '" --> n_rru_clinic' in block
+    assert text.index("```mermaid") < text.index("### Device configs")
