@@ -31,7 +31,7 @@ def render(
     """Render device configs into --out, rewriting only changed files; exit 1 if a baseline rule fails.
 
     Every file is checked by the security baseline (CN501-506) and by its platform's own rules
-    (CN507: FRR's vtysh; RouterOS's command database). A file in the way that countynet did not
+    (CN520: FRR's vtysh, RouterOS's command database). A file in the way that countynet did not
     write is kept as .bak.
 
     Examples:

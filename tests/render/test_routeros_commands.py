@@ -8,8 +8,9 @@ from typing import Any
 
 from render_helpers import ROOT
 
+from countynet.jobs.render import RenderOptions, render
+from countynet.model import load_model
 from countynet.render.check import check_rendered
-from countynet.render.pipeline import prepare, render_and_write
 
 
 def test_misspelled_command_is_caught_with_device_and_line(mini_intents: dict[str, Any]) -> None:
@@ -38,7 +39,7 @@ def test_shipped_render_passes_routeros_lsp_check(tmp_path: Path) -> None:
     """`routeros-lsp check` (its own CLI entry) over every .rsc of the shipped render: no findings at all."""
     from routeros_lsp.cli_check import run
 
-    result = render_and_write(prepare(ROOT / "inventory"), tmp_path)
+    result = render(load_model(ROOT / "inventory"), RenderOptions(out=tmp_path))
     assert not [f for f in result.findings if f.rule == "CN520"]
     files = sorted(tmp_path.glob("*.rsc"))
     assert len(files) == 152

@@ -88,22 +88,3 @@ def secret_leak(f: Any) -> Iterator[Issue]:
                 "render placeholders only; resolve secrets in the deploy payload",
             )
 
-
-_LINE_NO = re.compile(r"\bline (\d+)")
-
-
-@rule(
-    "CN507",
-    "platform-rules",
-    "error",
-    "the platform's own rule set (FRR's vtysh, RouterOS's command database...) refuses the config",
-    scope="rendered",
-)
-def platform_rules(f: Any) -> Iterator[Issue]:
-    for problem in f.platform.validator(f.text):
-        m = _LINE_NO.search(problem)
-        yield Issue(
-            Pos(f.file, int(m.group(1)) if m else 0, 1),
-            f"{f.hostname}: {f.platform.name} refuses: {problem}",
-            f"fix the {f.platform.name} template so the device accepts it",
-        )

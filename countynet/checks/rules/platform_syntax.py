@@ -53,11 +53,10 @@ def _variant(intent: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
 )
 def platform_syntax_sample(ctx: Any) -> Iterator[Issue]:
     from countynet import platforms
-    from countynet.intent.build import build_intents
     from countynet.render.renderer import render_intents
 
     try:
-        intents = build_intents(ctx.inv, ctx.topo, ctx.alloc)
+        intents = ctx.intents()
     except Exception:  # an inventory the model rules already reject; they report it
         return
     chosen: dict[tuple[str, str, tuple[str, ...]], str] = {}
