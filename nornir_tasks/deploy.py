@@ -9,6 +9,8 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
+from countynet.deploy.strategies import load_candidate
+from countynet.platforms import platform_of
 from nornir_tasks.health import gate, snapshot
 
 
@@ -29,8 +31,7 @@ def deploy_config(
     backup_dir.mkdir(parents=True, exist_ok=True)
     (backup_dir / f"{task.host.name}.conf").write_text(clean(running))
     before = snapshot(conn, health_prefixes) if commit else None
-    conn.load_replace_candidate(config=config)
-    diff = conn.compare_config()
+    diff = load_candidate(conn, platform_of(task.host), config)  # the row's strategy: replace or patch
     if not diff:
         conn.discard_config()
         return Result(task.host, changed=False, result={"status": "unchanged", "diff": "", "seconds": _t(started)})

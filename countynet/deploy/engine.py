@@ -12,6 +12,7 @@ from nornir.core import Nornir
 from countynet.deploy.journal import Journal
 from countynet.deploy.locks import DeviceLocks
 from countynet.deploy.order import Target, stages
+from countynet.deploy.strategies import check_hosts
 from countynet.errors import CountynetError
 from nornir_tasks.deploy import deploy_config
 
@@ -83,6 +84,7 @@ def deploy(
     `meta` (target, lab, inventory, selection) goes into the journal's start record, so status
     keeps lab and field apart and a resume can restore the run as it was.
     """
+    check_hosts(nr.inventory.hosts, candidates, opts.commit)  # refuse what a driver cannot do, before connecting
     clean = redact or (lambda s: s)
     if resume:
         journal = Journal.open(resume, clean)

@@ -36,7 +36,9 @@ class DeployStrategy:
     computed from the device's running config and the target is merged). `required` lists
     (regex, why) pairs the rendered config must match for the strategy to work (IOS needs
     `archive` for revert_in); `rollback_reboots` and `rollback_settle_s` tell the health gate and
-    timers that a rollback restarts the device.
+    timers that a rollback restarts the device. `patch(running, target)` computes the script a
+    "patch" load merges; `replace_revert_in` says whether the driver can commit a replace with
+    revert_in at all (napalm-ros cannot), so a row asking for that is refused before connecting.
     """
 
     load: Literal["replace", "patch"] = "replace"
@@ -44,6 +46,8 @@ class DeployStrategy:
     required: tuple[tuple[str, str], ...] = ()
     rollback_reboots: bool = False
     rollback_settle_s: int = 0
+    patch: Callable[[str, str], str] | None = None
+    replace_revert_in: bool = True
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from countynet.platforms import routeros_check, routeros_intent
+from countynet.platforms import routeros_check, routeros_intent, routeros_patch
 from countynet.platforms.base import PLACEHOLDER_OK, Baseline, Collection, DeployStrategy, Platform, RadioCommands
 
 
@@ -77,7 +77,14 @@ ROW = Platform(
     ),
     # napalm-ros refuses revert_in with a replace: a computed patch is merged instead, and a
     # rollback restores the pre-commit backup, which reboots the device.
-    deploy=DeployStrategy(load="patch", revert_in=True, rollback_reboots=True, rollback_settle_s=90),
+    deploy=DeployStrategy(
+        load="patch",
+        revert_in=True,
+        rollback_reboots=True,
+        rollback_settle_s=90,
+        patch=routeros_patch.patch,
+        replace_revert_in=False,  # napalm-ros: "Commit confirm (revert_in) is not supported with a replace"
+    ),
     collect=Collection(
         ntc_platform="mikrotik_routeros",
         radio=RADIO,
