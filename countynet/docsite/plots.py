@@ -88,6 +88,12 @@ def progress_chart(target: str, points: list[tuple[float, dict[str, int]]], tota
         "verified": lambda c: c["verified"] + c["accepted"],
         "failed": lambda c: c["failed"],
     }
+    for k, name in enumerate(series):
+        lx = PW - R - 90 * (len(series) - k)
+        out.append(
+            f'<rect x="{lx}" y="{T}" width="12" height="4" fill="{STATE_COLOUR[name]}"/>'
+            f'<text class="tick" x="{lx + 16}" y="{T + 6}">{name}</text>'
+        )
     for name, value in series.items():
         d, prev = [], None
         for ts, counts in points:

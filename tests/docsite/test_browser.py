@@ -87,6 +87,12 @@ def test_dashboard_map_and_site_page(browser: object, verified_site: Path, ctx: 
     assert count(drv, 'svg.town-map [data-kind="hop"]') == len(ctx.radio.select(town="thika"))
     assert count(drv, 'svg.town-map [data-kind="site"]') == len(town.sites)
     assert errors(drv) == []
+    diagram = drv.find_element("css selector", ".topology-wrap")  # type: ignore[attr-defined]
+    assert count(drv, "svg.topology a") >= len(town.sites) + len(town.base_stations) + 1  # every router links
+    hub = drv.find_element("css selector", 'svg.topology a[*|href$="/thk-hub.html"]')  # type: ignore[attr-defined]
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'start'})", hub)  # type: ignore[attr-defined]
+    diagram.screenshot(str(tmp_path / "thika-topology.png"))
+    print(f"screenshot: {tmp_path / 'thika-topology.png'}")
 
     hop = drv.find_element("css selector", '[data-name="ptp:thk-ptp-mangu"]')  # type: ignore[attr-defined]
     click(drv, hop)  # a 3 px diagonal line: Selenium's own click aims at its box centre, off the stroke
