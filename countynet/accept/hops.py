@@ -30,7 +30,7 @@ class HopPlan:
 
     @property
     def package(self) -> str:
-        return self.lp.b.model.package
+        return self.lp.b.model.package or "wireless"
 
     def planned(self) -> dict[str, Any]:
         lp = self.lp

@@ -344,7 +344,8 @@ def _ports(
     out: dict[str, dict[str, int]] = {}
     for dev in sorted(d.name for d in topo.devices.values() if d.town == town):
         want = [s.id for s in topo.segments_of(dev) if s.kind in ("fibre", "ptp") and topo.parent.get(dev) != s.id]
-        prev = old.get(dev) if isinstance(old.get(dev), dict) else {}
+        found = old.get(dev)
+        prev: dict[str, Any] = found if isinstance(found, dict) else {}
         ports: dict[str, int] = {}
         used: set[int] = set()
         for seg_id, num in sorted(prev.items()):

@@ -102,7 +102,7 @@ class RadioModel(Node):
     max_tx_power_dbm: Dbm = 27.0
     min_mhz: Annotated[float, Field(gt=0)] = 4900.0
     max_mhz: Annotated[float, Field(gt=0)] = 6100.0
-    widths_mhz: list[Literal[20, 40, 80]] = Field(default_factory=lambda: [20, 40, 80])
+    widths_mhz: list[Literal[20, 40, 80]] = Field(default_factory=lambda: [20, 40, 80])  # type: ignore[arg-type]
     streams: Annotated[int, Field(ge=1, le=4)] = 2
     sensitivity_dbm: list[Dbm] | None = Field(
         None, description="datasheet sensitivity at 20 MHz for MCS0.. (IEEE minimums when absent)"
@@ -197,7 +197,7 @@ class Network(Node):
     agency_kinds: dict[Name, AgencyKind] = Field(default_factory=dict)
     radio_models: dict[Name, RadioModel] = Field(default_factory=dict)
     management: Management = Field(default_factory=Management)
-    defaults: Defaults = Field(default_factory=Defaults)
+    defaults: Defaults = Field(default_factory=Defaults)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- nofbi.yml

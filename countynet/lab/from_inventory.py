@@ -94,12 +94,12 @@ def spec_from_inventory(
             spec.segments.append(Segment(seg.id, (bs, ifname(topo, alloc, bs, seg)), members))
 
     # one host per agency site, an interface on each of its LANs
-    for site_name, (town, site) in sorted(topo.sites.items()):
+    for site_name, (site_town, site) in sorted(topo.sites.items()):
         if site_name not in devices:
             continue
         host = HostNode(lan_host_name(site_name))
         for i, lan in enumerate(site_lans(inv, site)):
-            gw = lan_gateway(alloc, town.name, site_name, lan.name)
+            gw = lan_gateway(alloc, site_town.name, site_name, lan.name)
             if gw is None:
                 continue
             host_if = f"eth{i}"

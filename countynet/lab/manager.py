@@ -153,6 +153,7 @@ class Lab:
             ok = False
         if not ok:
             raise CountynetError(f"lab {self.name}: node {name} is not running", "bring the lab up again")
+        assert pid is not None
         return node.nsenter_argv(int(pid), list(argv))
 
     def exec(

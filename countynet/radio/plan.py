@@ -535,17 +535,17 @@ def plan_radio(inv: Inventory, topo: Topology) -> RadioPlan:
     for town in inv.towns:
         env = _Env(inv, town)
         for link in town.links:
-            seg = f"ptp:{link.name}"
+            ptp_id = f"ptp:{link.name}"
             ra = _ptp_radio(env, town, topo, link, "a")
             rb = _ptp_radio(env, town, topo, link, "b")
             for r in (ra, rb):
                 if r is not None:
                     add(r, True)
-            if ra is None or rb is None or ra.device == rb.device or seg in plan.links:
+            if ra is None or rb is None or ra.device == rb.device or ptp_id in plan.links:
                 continue
-            lp = _link(env, "ptp", seg, seg, ra, rb, link.obstacles)
-            plan.links[seg] = lp
-            plan._by_segment.setdefault(seg, []).append(lp)
+            lp = _link(env, "ptp", ptp_id, ptp_id, ra, rb, link.obstacles)
+            plan.links[ptp_id] = lp
+            plan._by_segment.setdefault(ptp_id, []).append(lp)
         for bs in town.base_stations:
             for sec in bs.sectors:
                 seg_id = f"sector:{bs.name}/{sec.name}"

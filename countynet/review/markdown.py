@@ -7,6 +7,8 @@ cut at a line count with "N more lines"); devices past the budget are listed by 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from countynet.review.mermaid import mermaid
 from countynet.review.plan import AllocChange, DeviceChange, Plan
 
@@ -25,7 +27,7 @@ def _short(commit: str | None) -> str:
     return commit[:10] if commit else "working tree"
 
 
-def _table(header: list[str], rows: list[list[object]], more: str) -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]], more: str) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows[:TABLE_ROWS]]
     if len(rows) > TABLE_ROWS:

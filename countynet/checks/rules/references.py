@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from countynet.checks.registry import Issue, rule
 from countynet.checks.rules._common import known_platforms, nodes, repeats, role_of
 from countynet.inventory.loader import Inventory
-from countynet.inventory.model import BaseStation, Connect, Coordinates, Node, Site, Town, Uplink
+from countynet.inventory.model import BaseStation, Connect, Coordinates, Hub, Node, Site, Town, Uplink
 from countynet.inventory.topology import Topology, site_services
 from countynet.model import Model
 
@@ -63,7 +63,7 @@ def duplicate_town(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN102", "duplicate-device", "error", "two devices (hub, base station, site) share a hostname network-wide")
 def duplicate_device(ctx: Model) -> Iterator[Issue]:
-    seen: dict[str, tuple[Town, Node]] = {}
+    seen: dict[str, tuple[Town, Hub | BaseStation | Site]] = {}
     for town, node in nodes(ctx.inv):
         key = node.name.lower()
         if key not in seen:
@@ -107,18 +107,18 @@ def duplicate_name(ctx: Model) -> Iterator[Issue]:
             "rename or merge the two PoPs",
         )
     all_links = (link for town in inv.towns for link in town.links)
-    for link, first in repeats(all_links, lambda lk: lk.name):
+    for link, first_link in repeats(all_links, lambda lk: lk.name):
         yield Issue(
             link.pos_of("name"),
-            f"link name '{link.name}' is already used at {first.pos_of('name')}",
+            f"link name '{link.name}' is already used at {first_link.pos_of('name')}",
             "link names key the address lock and must be unique network-wide; rename one",
         )
     for town in inv.towns:
         for bs in town.base_stations:
-            for sec, first in repeats(bs.sectors, lambda sc: sc.name):
+            for sec, first_sec in repeats(bs.sectors, lambda sc: sc.name):
                 yield Issue(
                     sec.pos_of("name"),
-                    f"base station '{bs.name}' has two sectors named '{sec.name}' (first at {first.pos_of('name')})",
+                    f"base station '{bs.name}' has two sectors named '{sec.name}' (first at {first_sec.pos_of('name')})",
                     "give each sector of a base station its own name (s1, s2, ...)",
                 )
 
@@ -439,14 +439,15 @@ def bad_link_end(ctx: Model) -> Iterator[Issue]:
                     )
 
 
-def _resolves(ctx: Model, town: Town, node: Node) -> bool:
+def _resolves(ctx: Model, town: Town, node: Hub | BaseStation | Site) -> bool:
     """Whether a device's own connection names something real (else CN114-CN119 already said so)."""
     topo = ctx.topo
     conn = node.uplink if isinstance(node, BaseStation) else node.connect if isinstance(node, Site) else None
     if conn is None or len(_options(conn)) != 1:
         return conn is None
-    if getattr(conn, "sector", None):
-        return f"sector:{conn.sector}" in topo.segments and topo.segments[f"sector:{conn.sector}"].town == town.name
+    sector = getattr(conn, "sector", None)
+    if sector:
+        return f"sector:{sector}" in topo.segments and topo.segments[f"sector:{sector}"].town == town.name
     if conn.link:
         link = next((x for x in town.links if x.name == conn.link), None)
         return (
@@ -475,13 +476,14 @@ def unreachable(ctx: Model) -> Iterator[Issue]:
         )
 
 
-def _via(town: Town, node: Node) -> str | None:
+def _via(town: Town, node: Hub | BaseStation | Site) -> str | None:
     """The device a base station or site connects through, for the unreachable message."""
     conn = node.uplink if isinstance(node, BaseStation) else node.connect if isinstance(node, Site) else None
     if conn is None:
         return None
-    if getattr(conn, "sector", None):
-        return str(conn.sector).split("/")[0]
+    sector = getattr(conn, "sector", None)
+    if sector:
+        return str(sector).split("/")[0]
     if conn.link:
         link = next((x for x in town.links if x.name == conn.link), None)
         if link is not None:
