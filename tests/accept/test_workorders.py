@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from countynet.pipeline import Prepared, prepare
 from typer.testing import CliRunner
 
 from countynet.accept.workorder import work_orders
 from countynet.accept.workorder_render import to_html, to_markdown
 from countynet.cli.main import app
+from countynet.model import Model as Prepared
+from countynet.model import open_model as prepare
 
 ROOT = Path(__file__).parents[2]
 
@@ -22,10 +23,10 @@ def prep() -> Prepared:
 
 
 def test_every_shipped_site_has_a_work_order_with_the_plans_angles(prep: Prepared) -> None:
-    plan = prep.ctx.radio
+    plan = prep.radio
     seen = []
-    for town in prep.ctx.inv.towns:
-        for wo in work_orders(prep.ctx, town.name):
+    for town in prep.inv.towns:
+        for wo in work_orders(prep, town.name):
             seen.append(wo.site)
             md = to_markdown(wo)
             hop = plan.for_station(wo.site) or next(
@@ -45,7 +46,7 @@ def test_every_shipped_site_has_a_work_order_with_the_plans_angles(prep: Prepare
 
 
 def test_sector_site_page(prep: Prepared) -> None:
-    (wo,) = work_orders(prep.ctx, "mwingi", "mwg-law-courts")
+    (wo,) = work_orders(prep, "mwingi", "mwg-law-courts")
     md = to_markdown(wo)
     assert "| Point at | mwg-bs1 sector s1 at -0.93400, 38.06000, 0.6 km away |" in md
     assert "| Expected signal | -55.1 dBm; accept -60.1 to -50.1 dBm |" in md
@@ -56,7 +57,7 @@ def test_sector_site_page(prep: Prepared) -> None:
 
 
 def test_html_is_printable_and_self_contained(prep: Prepared) -> None:
-    orders = work_orders(prep.ctx, "mwingi")
+    orders = work_orders(prep, "mwingi")
     page = to_html(orders, "mwingi")
     assert page.count('<section class="page">') == 15 and "page-break-after:always" in page
     assert not re.search(r"""(src|href)=["']?https?:""", page) and "<script" not in page
