@@ -82,6 +82,20 @@ def hoist(group: Any, ctx: Any, args: list[str]) -> list[str]:
     return front + rest
 
 
+def _no_flag_metavar() -> None:
+    """Help shows a value placeholder for options that take a value, none for flags (`--json`)."""
+    from typer.core import TyperOption
+
+    original = TyperOption.display_type_rich
+
+    def display(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag and self.metavar is None else original(self, ctx)
+
+    TyperOption.display_type_rich = display  # type: ignore[method-assign]
+
+
+_no_flag_metavar()
+
 app = typer.Typer(
     name="countynet",
     cls=GlobalOptionsGroup,

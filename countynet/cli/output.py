@@ -129,10 +129,13 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], ids
     width = console.width
     if not mode.wide and need > width and len(columns) > 2:
         console.print(f"[bold]{title}[/]" if title else "", highlight=False)
-        key_w = max(len(c) for c in columns)
         for r in cells:
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
             for i, c in enumerate(columns):
-                console.print(f"  {c:<{key_w}}  {r[i]}", soft_wrap=True, highlight=False)
+                grid.add_row(f"  {c}", r[i])
+            console.print(grid)
             console.print("")
         return
     t = Table(title=title or None, expand=False)
