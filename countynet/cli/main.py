@@ -23,7 +23,8 @@ Environment: COUNTYNET_INVENTORY (inventory folder), COUNTYNET_STATE (journals, 
 default .countynet), COUNTYNET_LAB_STATE (labs; default /run/countynet/labs), COUNTYNET_USERNAME /
 COUNTYNET_PASSWORD / COUNTYNET_SSH_KEY (field device login), COUNTYNET_VAULT_FILE and
 COUNTYNET_VAULT_PASSWORD_FILE or ANSIBLE_VAULT_PASSWORD_FILE (secrets), COUNTYNET_CONFIG (a
-countynet.toml), and every variable a `{secret:env:NAME}` reference in the inventory names.
+countynet.toml), COUNTYNET_TEMPLATES (your own templates folder,
+same layout as the package's), and every variable a `{secret:env:NAME}` reference in the inventory names.
 Exit codes: 0 ok, 1 findings or failures, 2 usage or input error (one line, never a traceback)."""
 
 # option -> number of values it takes; hoisted to the front when given after a subcommand that

@@ -6,6 +6,7 @@ trim/lstrip blocks keep templates readable without leaking their indentation.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,11 +17,16 @@ from countynet.render.filters import FILTERS
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
-@lru_cache(maxsize=8)
 def environment(root: str | None = None) -> Environment:
-    """The shared environment over `root` (default: the package's templates/ folder)."""
+    """The shared environment over `root`, else COUNTYNET_TEMPLATES (a repository's own templates
+    folder, same layout), else the package's templates/ folder."""
+    return _environment(root or os.environ.get("COUNTYNET_TEMPLATES") or str(TEMPLATES))
+
+
+@lru_cache(maxsize=8)
+def _environment(root: str) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(root or str(TEMPLATES)),
+        loader=FileSystemLoader(root),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
