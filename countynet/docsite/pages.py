@@ -179,7 +179,7 @@ def device_page(v: Views, name: str, intent: dict[str, Any], text: str) -> dict[
             {
                 "target": t,
                 "deploy": deploy_cell(tp.deploys.get(name)),
-                "checks": verify_cells(ver, name),
+                "checks": verify_cells(tp.checks_of.get(name, [])),
                 "verify_when": plots.utc(ver.ts) if ver else "",
             }
         )

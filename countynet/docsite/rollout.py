@@ -4,14 +4,15 @@ Read-only: it never creates the state folder. Lab and field are kept apart by th
 each journal's start record and each verify result carries; records written before targets
 were recorded land under "unrecorded", never silently under lab or field.
 
-A site's state, per target (the colour it gets on maps and the dashboard):
-- failed: a device on its path to the hub last failed or was reverted, or its latest verify
-  has a failing check (on the site or on a device on its path);
-- accepted: verified, and its radio hop passed acceptance (`countynet accept`; a fibre site has no
-  hop to pass); shown only once an acceptance report exists;
-- verified: every device on its path deployed, and the latest verify passed all its checks;
-- deployed: every device on its path deployed in a commit run (not yet verified);
-- planned: otherwise.
+A site's state, per target, is what `countynet status` counts (countynet/jobs/status.py):
+- deployed: it and every device on its path to the hub carry a confirmed config (the latest
+  commit-mode outcome of each is changed or unchanged);
+- failed: the latest checks of the site itself (its router, probes from its LANs) failed;
+- verified: deployed, and its latest checks passed (latest per site across verifies, so a
+  one-site verify never erases the others: the progress store's rule);
+- accepted: verified, and its radio hop passed acceptance (field only; a fibre site has none);
+- planned: otherwise. A site behind a device whose deploy failed stays planned and says why.
+Routers (hub, towers) get the same states from their own deploy and checks.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,13 +79,46 @@ class TargetProgress:
     events: list[tuple[float, str, DeviceDeploy]] = field(default_factory=list)  # (ts, device, record)
     verifies: list[VerifyRun] = field(default_factory=list)
 
-    @property
+    @cached_property
     def deploys(self) -> dict[str, DeviceDeploy]:
+        """The latest deploy of each device (read once the events are all in: see read_state)."""
         return latest_deploys(self.events, None)
 
     @property
     def verify(self) -> VerifyRun | None:
         return self.verifies[-1] if self.verifies else None
+
+    store: dict[str, Any] | None = None  # progress/<target>.json, what `countynet status` reads
+
+    @cached_property
+    def progress(self) -> dict[str, Outcome]:
+        """Latest outcome per site and device: the progress store, else replayed from the verify history."""
+        if self.store is not None:
+            return {
+                str(k): Outcome(bool(v.get("ok")), float(v.get("ts", 0.0)), tuple(str(x) for x in v.get("failed", [])))
+                for k, v in self.store.items()
+                if isinstance(v, dict)
+            }
+        return progress_until(self.verifies, None)
+
+    @cached_property
+    def checks_of(self) -> dict[str, list[dict[str, Any]]]:
+        """Each device's and site's checks from the latest verify that checked it."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for v in self.verifies:
+            fresh: dict[str, list[dict[str, Any]]] = {}
+            for c in v.checks:
+                for key in {str(c.get("device") or ""), str(c.get("site") or "")} - {""}:
+                    fresh.setdefault(key, []).append(c)
+            out.update(fresh)
+        return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    ts: float
+    failed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -202,6 +237,14 @@ def read_state(root: Path) -> RolloutState:
     for tp in state.targets.values():
         tp.events.sort(key=lambda e: (e[0], e[1]))
         tp.verifies.sort(key=lambda v: (v.ts, v.id))
+    if (root / "progress").is_dir():
+        for path in sorted((root / "progress").glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get("keys"), dict):
+                state.target(path.stem).store = data["keys"]
     state.radio_ok = read_acceptance(root)
     return state
 
@@ -227,48 +270,44 @@ def path_to_hub(topo: Topology, device: str) -> list[str]:
     return out
 
 
-def bad_checks(verify: VerifyRun | None) -> dict[str, list[dict[str, Any]]]:
-    """Failing checks by the site (or device) they belong to."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for c in verify.checks if verify else ():
-        if c.get("status") in CHECK_BAD:
-            out.setdefault(str(c.get("site") or c.get("device")), []).append(c)
+def progress_until(verifies: Iterable[VerifyRun], until: float | None) -> dict[str, Outcome]:
+    """Per key (site, else device), the outcome of the latest verify that checked it, up to `until`."""
+    out: dict[str, Outcome] = {}
+    for v in verifies:
+        if until is not None and v.ts > until:
+            break
+        fresh: dict[str, list[str]] = {}
+        for c in v.checks:
+            bad = fresh.setdefault(str(c.get("site") or c.get("device")), [])
+            if c.get("status") in CHECK_BAD:
+                bad.append(f"{c.get('name') or c.get('kind')}: {c.get('detail') or c.get('status')}")
+        out.update({k: Outcome(not bad, v.ts, tuple(bad)) for k, bad in fresh.items()})
     return out
-
-
-def checked(verify: VerifyRun | None) -> set[str]:
-    return {str(c.get("site") or c.get("device")) for c in (verify.checks if verify else ())}
 
 
 def site_states(
     topo: Topology,
     sites: Iterable[str],
     deploys: dict[str, DeviceDeploy],
-    verify: VerifyRun | None,
+    progress: dict[str, Outcome],
     accepted: set[str],
 ) -> dict[str, SiteState]:
-    bad, seen = bad_checks(verify), checked(verify)
-    vts = verify.ts if verify else 0.0
     out = {}
     for site in sites:
         path = path_to_hub(topo, site)
-        failed = [d for d in path if d in deploys and deploys[d].status in DEPLOY_BAD]
-        failing = [d for d in path if d in bad]
-        if failed:
-            d = failed[0]
-            out[site] = SiteState("failed", f"deploy {deploys[d].status} on {d}: {deploys[d].error}".rstrip(": "))
-        elif failing:
-            c = bad[failing[0]][0]
-            out[site] = SiteState(
-                "failed", f"verify: {c.get('name') or c.get('kind')}: {c.get('detail', '')}".rstrip(": ")
-            )
-        elif all(d in deploys for d in path):
-            # a change after the verify needs a new verify; an unchanged redeploy does not
-            fresh = site in seen and all(deploys[d].ts <= vts or deploys[d].status == "unchanged" for d in path)
-            if fresh:
-                out[site] = SiteState("accepted" if site in accepted else "verified")
-            else:
-                out[site] = SiteState("deployed")
+        broken = [d for d in path if d in deploys and deploys[d].status in DEPLOY_BAD]
+        deployed = all(d in deploys and deploys[d].status in DEPLOY_OK for d in path)
+        mine = progress.get(site)
+        if mine is not None and not mine.ok:
+            out[site] = SiteState("failed", "; ".join(mine.failed))
+        elif deployed and mine is not None:
+            out[site] = SiteState("accepted" if site in accepted else "verified")
+        elif deployed:
+            out[site] = SiteState("deployed")
+        elif broken:
+            d = deploys[broken[0]]
+            why = f"deploy {d.status} on {broken[0]}" + (f": {d.error}" if d.error else "")
+            out[site] = SiteState("failed" if broken[0] == site else "planned", why)
         else:
             out[site] = SiteState("planned")
     return out
@@ -285,9 +324,8 @@ def timeline(
     out = []
     for ts in marks:
         deploys = latest_deploys(tp.events, ts)
-        verify = next((v for v in reversed(tp.verifies) if v.ts <= ts), None)
         counts = dict.fromkeys(STATES, 0)
-        for s in site_states(topo, sites, deploys, verify, accepted).values():
+        for s in site_states(topo, sites, deploys, progress_until(tp.verifies, ts), accepted).values():
             counts[s.state] += 1
         out.append((ts, counts))
     return out

@@ -13,7 +13,6 @@ from countynet.docsite.rollout import (
     DeviceDeploy,
     RolloutState,
     SiteState,
-    VerifyRun,
     accepted_set,
     site_states,
 )
@@ -63,7 +62,7 @@ class Views:
         targets = sorted(self.rollout.targets, key=lambda t: (TARGET_ORDER.index(t) if t in TARGET_ORDER else 9, t))
         self.accepted = accepted_set(topo, self.rollout.radio_ok)
         states = {
-            t: site_states(topo, names, tp.deploys, tp.verify, self.accepted_on(t))
+            t: site_states(topo, names, tp.deploys, tp.progress, self.accepted_on(t))
             for t, tp in self.rollout.targets.items()
         }
         self.progress = Progress(targets, states, targets[0] if targets else None)
@@ -161,7 +160,6 @@ def deploy_cell(rec: DeviceDeploy | None) -> dict[str, str] | None:
     return {"run": rec.run, "status": rec.status, "error": rec.error, "when": utc(rec.ts), "diff": rec.diff}
 
 
-def verify_cells(verify: VerifyRun | None, device: str) -> list[dict[str, str]]:
-    rows = [c for c in (verify.checks if verify else ()) if c.get("device") == device or c.get("site") == device]
+def verify_cells(checks: list[dict[str, Any]]) -> list[dict[str, str]]:
     keys = ("kind", "target", "status", "detail")
-    return sorted(({k: str(c.get(k) or "") for k in keys} for c in rows), key=lambda r: (r["kind"], r["target"]))
+    return sorted(({k: str(c.get(k) or "") for k in keys} for c in checks), key=lambda r: (r["kind"], r["target"]))

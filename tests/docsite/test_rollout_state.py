@@ -47,17 +47,33 @@ def test_a_failed_site_is_red_on_its_town_map_and_on_the_dashboard(state: State,
     assert 'class="ck-fail">fail</td><td>tcp 10.250.10.10:443 refused' in page
 
 
-def test_a_reverted_tower_fails_every_site_behind_it(
+def test_a_reverted_tower_is_red_and_the_sites_behind_it_stay_planned_saying_why(
     state: State, tmp_path: Path, ctx: Context, on_path: Callable[[str], list[str]]
 ) -> None:
     state.deploy("field", failed={"thk-bs2": "health gate: BGP down"})
     build_site(INVENTORY, tmp_path / "site", state=state.root)
     html = (tmp_path / "site" / "index.html").read_text()
     behind = {s for s in ctx.topo.sites if "thk-bs2" in on_path(s)}
-    assert behind and all(dashboard_state(html, s, "field") == "failed" for s in behind)
+    assert behind and all(dashboard_state(html, s, "field") == "planned" for s in behind)  # as `status` counts
     assert "deploy reverted on thk-bs2: health gate: BGP down" in html
     others = set(ctx.topo.sites) - behind
     assert {dashboard_state(html, s, "field") for s in others} == {"deployed"}  # no verify yet
+    thika = (tmp_path / "site" / "towns" / "thika.html").read_text()
+    assert 'data-kind="tower" data-name="thk-bs2" data-state="failed"' in thika
+
+
+def test_counts_agree_with_countynet_status(state: State, tmp_path: Path, ctx: Context) -> None:
+    from countynet.jobs.status import status
+
+    state.deploy("lab")
+    state.verify("lab", bad_sites={"wby-police-station": "refused"})
+    state.verify("lab")  # a later narrow verify would not erase it; this full one clears it
+    state.verify("lab", bad_sites={"mwg-law-courts": "no route"})
+    build_site(INVENTORY, tmp_path / "site", state=state.root)
+    html = (tmp_path / "site" / "index.html").read_text()
+    mine = {s: dashboard_state(html, s, "lab") for s in ctx.topo.sites}
+    theirs = {s.site: s.state for s in status(ctx, "lab").sites}
+    assert mine == theirs and mine["mwg-law-courts"] == "failed"
 
 
 def test_lab_and_field_are_kept_apart(state: State, tmp_path: Path) -> None:
@@ -80,9 +96,8 @@ def test_progress_over_time_from_the_journals(state: State, ctx: Context) -> Non
     state.deploy("lab")
     st = read_state(state.root)
     points = timeline(ctx.topo, sorted(ctx.topo.sites), st.targets["lab"], set())
-    # a changed redeploy after the verify asks for a new verify: deployed again, not verified
-    assert [p[1]["verified"] for p in points] == [0, 15, 0]
-    assert [p[1]["deployed"] for p in points] == [15, 0, 140]
+    assert [p[1]["verified"] for p in points] == [0, 15, 140]  # the full verify checked every site
+    assert [p[1]["deployed"] for p in points] == [15, 0, 0]
 
 
 def test_a_journal_without_a_target_is_not_counted_as_lab_or_field(state: State, tmp_path: Path) -> None:
