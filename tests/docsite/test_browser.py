@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import INVENTORY, State
+from docsite_helpers import INVENTORY, State
 
 from countynet.docsite import build_site
 from countynet.model import Model as Context

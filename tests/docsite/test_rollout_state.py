@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import INVENTORY, State, site_state
+from docsite_helpers import INVENTORY, State, site_state
 
 from countynet.docsite import build_site
 from countynet.docsite.rollout import read_state, timeline

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import INVENTORY, kinds
+from docsite_helpers import INVENTORY, kinds
 
 from countynet.docsite import build_site
 from countynet.errors import CountynetError
