@@ -27,6 +27,15 @@ def _done(c: dict[str, int]) -> int:
     return c["verified"] + c["accepted"]
 
 
+def _goal(v: Views, sites: int) -> dict[str, Any]:
+    """The programme's targets from network.yml (default: what the inventory plans); one town when --town."""
+    t = v.ctx.inv.network.targets
+    if len(v.towns) < len(v.ctx.inv.towns):
+        return {"label": f"{t.label} ({', '.join(x.name for x in v.towns)})", "towns": len(v.towns), "sites": sites}
+    towns = t.towns if t.towns is not None else len(v.towns)
+    return {"label": t.label, "towns": towns, "sites": t.sites if t.sites is not None else sites}
+
+
 def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> dict[str, Any]:
     topo = v.ctx.topo
     sites = [s.name for t in v.towns for s in t.sites]
@@ -89,6 +98,7 @@ def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> d
         "towns": towns,
         "sites": [site_row(v, town, s.name, intents) for town in v.towns for s in town.sites],
         "total_sites": len(sites),
+        "goal": _goal(v, len(sites)),
         "total_devices": sum(1 for d in topo.devices.values() if d.town in {t.name for t in v.towns}),
         "runs": runs,
         "verifies": verifies,
