@@ -15,8 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from countynet.checks.finding import Finding
 from countynet.errors import CountynetError
+from countynet.findings import Finding
 from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR, Inventory, gc_paused, load
 from countynet.inventory.topology import Topology, build
 
@@ -135,7 +135,7 @@ class Model:
 
     def health_prefixes(self, devices: Iterable[str]) -> dict[str, list[str]]:
         """Shared-service prefixes each device should route (what its town's PoP carries)."""
-        from countynet.inventory.addressing import handoff
+        from countynet.allocate.addressing import handoff
 
         net = self.inv.network
         out: dict[str, list[str]] = {}

@@ -40,7 +40,7 @@ class InventoryModule(BaseInventoryPlugin):
         super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
         from countynet.errors import CountynetError
-        from countynet.inventory.hosts import host_records
+        from countynet.hosts import host_records
 
         base = Path(path).resolve().parent
         inv_dir = base / self.get_option("inventory_dir")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from countynet.inventory.addressing import ptp_ssid, sector_ssid
+from countynet.allocate.addressing import ptp_ssid, sector_ssid
 from countynet.radio.plan import LinkPlan, RadioPlan
 
 HopStatus = Literal["pass", "fail", "not measured", "not measurable"]

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from countynet.checks.finding import Finding
 from countynet.checks.registry import RULES, load_rules
+from countynet.findings import Finding
 from countynet.inventory.loader import gc_paused
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from countynet.checks.finding import Finding, Severity
 from countynet.errors import Pos
+from countynet.findings import Finding, Severity
 
 Scope = Literal["model", "rendered"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from countynet import platforms
-from countynet.checks.finding import Finding
 from countynet.checks.registry import RULES, all_rules
 from countynet.docsite import plots
 from countynet.docsite.highlight import highlight
@@ -13,6 +12,7 @@ from countynet.docsite.mapsvg import MapInput, legend, town_map
 from countynet.docsite.rollout import timeline
 from countynet.docsite.svg import slug
 from countynet.docsite.views import Views, counts, deploy_cell, hop_row, site_row, state_cells, town_facts, verify_cells
+from countynet.findings import Finding
 from countynet.inventory.model import Town
 from countynet.render.renderer import file_name
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Interface
 from typing import Any
 
+from countynet.allocate.addressing import handoff
 from countynet.docsite.rollout import (
     STATES,
     DeviceDeploy,
@@ -17,7 +18,6 @@ from countynet.docsite.rollout import (
     site_states,
 )
 from countynet.docsite.svg import slug
-from countynet.inventory.addressing import handoff
 from countynet.inventory.model import Town
 from countynet.inventory.topology import site_services, site_users
 from countynet.model import Model as Context

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ipaddress import IPv4Interface
 
+from countynet.allocate.addressing import handoff
 from countynet.intent.names import MGMT_ACL
 from countynet.intent.secrets import placeholder, ref_of
-from countynet.inventory.addressing import handoff
 from countynet.inventory.loader import Inventory
 from countynet.inventory.model import Town
 

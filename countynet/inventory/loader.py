@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from countynet.checks.finding import Finding
 from countynet.errors import CountynetError, Pos
+from countynet.findings import Finding
 from countynet.inventory.model import Network, Node, Nofbi, Town
 from countynet.inventory.yaml_source import SourceMap, YamlSyntaxError, load_yaml
 

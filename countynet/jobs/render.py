@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from countynet.checks.finding import Finding
+from countynet.checks.rendered import check_rendered
 from countynet.errors import CountynetError
+from countynet.findings import Finding
 from countynet.intent.secrets import Resolver, env_resolver, secret_values
 from countynet.jobs.common import Selection
-from countynet.render.check import check_rendered
 from countynet.render.renderer import Progress, WriteSummary, render_intents, write_rendered
 
 if TYPE_CHECKING:

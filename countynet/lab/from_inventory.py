@@ -11,9 +11,9 @@ from __future__ import annotations
 from ipaddress import IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
+from countynet.allocate.addressing import handoff, ifname, lan_gateway, management
 from countynet.allocate.allocator import Allocation
 from countynet.errors import CountynetError
-from countynet.inventory.addressing import handoff, ifname, lan_gateway, management
 from countynet.inventory.loader import Inventory
 from countynet.inventory.topology import Topology, site_lans
 from countynet.lab.spec import HostNode, LabSpec, Link, PopNode, RouterNode, Segment, Shaping

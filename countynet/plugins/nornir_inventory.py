@@ -16,7 +16,7 @@ from nornir.core.inventory import (
     ParentGroups,
 )
 
-from countynet.inventory.hosts import host_records
+from countynet.hosts import host_records
 
 
 class CountynetInventory:

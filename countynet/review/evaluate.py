@@ -19,8 +19,8 @@ from typing import Any
 
 from countynet.allocate.allocator import Allocation
 from countynet.checks.engine import Report, validate
-from countynet.checks.finding import Finding
 from countynet.errors import Pos
+from countynet.findings import Finding
 from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR
 from countynet.model import InventoryLoadError, load_model
 

@@ -20,8 +20,8 @@ from typing import Any
 from jinja2 import TemplateError
 
 from countynet import platforms
-from countynet.checks.finding import Finding
 from countynet.errors import CountynetError
+from countynet.findings import Finding
 from countynet.intent.secrets import env_resolver, redactor, secret_values
 from countynet.inventory.loader import TOWNS_DIR
 from countynet.render.renderer import render_intents

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from countynet.allocate.addressing import handoff, ifname, lan_gateway, segment_address
 from countynet.allocate.allocator import Allocation
-from countynet.inventory.addressing import handoff, ifname, lan_gateway, segment_address
 from countynet.inventory.loader import Inventory
 from countynet.inventory.topology import Topology, site_lans, site_services
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from nornir import InitNornir
 
-from countynet.inventory.hosts import host_records
+from countynet.hosts import host_records
 
 REPO = Path(__file__).resolve().parents[2]
 MINI = REPO / "tests" / "fixtures" / "mini"

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from countynet.checks.rendered import check_rendered
 from countynet.errors import CountynetError
 from countynet.intent import build_intents, redact, resolve_secrets
 from countynet.intent.secrets import env_resolver, refs_in
 from countynet.render import render_all, render_intents, write_rendered
-from countynet.render.check import check_rendered
 from countynet.render.environment import TEMPLATES
 
 SECRETS = {

@@ -8,9 +8,9 @@ from typing import Any
 
 from render_helpers import ROOT
 
+from countynet.checks.rendered import check_rendered
 from countynet.jobs.render import RenderOptions, render
 from countynet.model import load_model
-from countynet.render.check import check_rendered
 
 
 def test_misspelled_command_is_caught_with_device_and_line(mini_intents: dict[str, Any]) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from countynet.checks.finding import Severity
 from countynet.checks.registry import Issue, rule
 from countynet.errors import Pos
+from countynet.findings import Severity
 from countynet.model import Model
 from countynet.radio.plan import FULL_CLEARANCE_PCT, MIN_CLEARANCE_PCT, LinkPlan, Radio, RadioPlan
 from countynet.radio.spectrum import BANDS, band_of, density_dbm_mhz, is_dfs, limited_eirp_dbm

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Interface
 from typing import Any
 
+from countynet.allocate.addressing import ifname, segment_address
 from countynet.allocate.allocator import Allocation, TownAlloc
 from countynet.intent.features import routing, wireless
 from countynet.intent.names import KIND_ORDER, LAN_ACL
 from countynet.intent.names import addr as _addr
 from countynet.intent.radio import RadioFigures
 from countynet.intent.town import TownFacts
-from countynet.inventory.addressing import ifname, segment_address
 from countynet.inventory.loader import Inventory
 from countynet.inventory.topology import Device, Segment, Topology
 from countynet.platforms import Platform

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from countynet.allocate.addressing import sector_ssid
 from countynet.intent.names import num as _num
 from countynet.intent.radio import RadioFigures
 from countynet.intent.town import TownFacts
-from countynet.inventory.addressing import sector_ssid
 from countynet.inventory.loader import Inventory
 from countynet.inventory.topology import Device, Segment
 

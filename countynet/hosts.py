@@ -1,4 +1,4 @@
-"""Hosts as automation tools see them: one loader behind both the Nornir and Ansible plugins.
+"""Hosts as automation tools see them: the one model behind both the Nornir and Ansible plugins.
 
 The field target takes management addresses from the allocation; the lab target overlays
 the lab inventory that `countynet lab up` writes (its addresses, SSH key, known_hosts).

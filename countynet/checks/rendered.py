@@ -1,4 +1,4 @@
-"""Run the CN5xx baseline rules (scope "rendered") over rendered configs."""
+"""Run the rendered-scope rules (CN5xx: baseline, platform rules) over rendered configs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from countynet.checks.finding import Finding
 from countynet.checks.registry import RULES, load_rules
+from countynet.findings import Finding
 from countynet.platforms import Platform, get
 
 
