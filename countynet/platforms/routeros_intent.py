@@ -101,7 +101,14 @@ def _filter(intent: dict[str, Any]) -> list[dict[str, Any]]:
             if r["ports"]:
                 args.append(("dst-port", ",".join(str(p) for p in r["ports"])))
             args.append(("action", "accept" if r["action"] == "permit" else "drop"))
-            rules.append({"args": args, "comment": f"{chain} {r['seq']} {r['remark']}"})
+            words = [chain, r["remark"], r["protocol"] if r["protocol"] not in (r["remark"], "ip") else "",
+                     r["destination"] or ""]  # fmt: skip
+            rules.append({"args": args, "comment": " ".join(w for w in words if w)})
+    seen: dict[str, int] = {}
+    for rule in rules:  # the comment is the rule's identity in a patch: unique, and free of sequence numbers
+        n = seen[rule["comment"]] = seen.get(rule["comment"], 0) + 1
+        if n > 1:
+            rule["comment"] += f" #{n}"
     return rules
 
 

@@ -11,7 +11,8 @@ each line. Its section diff is not used, for three reasons found reading its 0.5
   would clear what the device computes or defaults (`network=` of `/ip address`, `disabled=no`
   that 7.x prints on routing entries);
 - its ordering pass for order-sensitive sections raises KeyError when an entry is removed, and
-  appends `place-before` to the *target's* expressions;
+  appends `place-before` to the *target's* expressions (here: an entry added above existing ones
+  gets `place-before=[ find ... ]`; existing entries out of order rebuild the menu);
 - napalm-ros reads the export with `terse` (one full command per line), which its section
   splitter takes as one section per line.
 The sections here are matched by identity instead: `[ find k=v ]`, a positional name (`set ssh`),
@@ -194,22 +195,30 @@ def diff_section(path: str, new: list[Entry], old: list[Entry]) -> SectionPatch:
     for e in old:
         if ident(e, True) not in new_ids and e.command == "add":
             out.removes.append(f"remove {e.selector() if e.key else _value_selector(e, keys)}")
-    exists: list[bool] = []
-    for e in new:
+    exists = [ident(e, False) in old_by for e in new]
+    for i, e in enumerate(new):
         mine = old_by.get(ident(e, False))
-        exists.append(mine is not None)
         if mine is None:
-            out.changes.append(_line(e))
+            out.changes.append(_line(e) + _place_before(path, new, exists, i, keys))
             continue
         delta = _changed(e, mine)
         if delta:
             sel = mine.selector() if mine.command == "add" else e.selector()
             out.changes.append(" ".join(x for x in ("set", sel, *(_arg(k, v) for k, v in delta.items())) if x))
     in_order = kept == [ident(e, False) for e in new if ident(e, False) in old_by]
-    appended = exists == sorted(exists, reverse=True)  # new entries only after the existing ones
-    if path in ORDERED and (out.changes or out.removes) and not (in_order and appended):
+    if path in ORDERED and not in_order:
         return _rebuild(path, new, old, keys)
     return out
+
+
+def _place_before(path: str, new: list[Entry], exists: list[bool], i: int, keys: set[str]) -> str:
+    """` place-before=[ find ... ]` for an entry added above existing ones in an ordered menu."""
+    if path not in ORDERED:
+        return ""
+    nxt = next((e for e, there in zip(new[i + 1 :], exists[i + 1 :], strict=True) if there), None)
+    if nxt is None:
+        return ""  # `add` appends: nothing existing comes after it
+    return " place-before=" + (nxt.selector() if nxt.key else _value_selector(nxt, keys))
 
 
 def _value_selector(e: Entry, keys: set[str]) -> str:

@@ -67,7 +67,7 @@ def test_changes_are_set_in_place_and_removals_come_first_in_reverse_order() -> 
 
 
 def test_an_inserted_firewall_rule_keeps_the_order() -> None:
-    """Appending keeps order; inserting before an existing rule rebuilds the (ordered) menu."""
+    """Appending and inserting (place-before) keep the order; existing rules out of order rebuild the menu."""
     export = (HERE / "fixtures" / "export_terse_converged.rsc").read_text()
     appended = TARGET.replace(
         'action=drop comment="ssh from elsewhere"\n',
@@ -80,13 +80,18 @@ def test_an_inserted_firewall_rule_keeps_the_order() -> None:
     inserted = TARGET.replace(
         "/ip firewall filter\n", '/ip firewall filter\nadd chain=input protocol=icmp action=accept comment="icmp"\n'
     )
-    lines = patch(export, inserted).splitlines()
-    assert lines[:3] == ['/ip firewall filter', 'remove [ find comment="ssh from management" ]',
+    assert patch(export, inserted).splitlines() == [
+        "/ip firewall filter",
+        'add chain=input protocol=icmp action=accept comment=icmp place-before=[ find comment="ssh from management" ]',
+    ]
+    mgmt, drop = (ln for ln in TARGET.splitlines() if ln.startswith("add chain=input"))
+    swapped = TARGET.replace(mgmt + "\n" + drop, drop + "\n" + mgmt)
+    lines = patch(export, swapped).splitlines()  # existing rules out of order: the menu is rebuilt
+    assert lines[:3] == ["/ip firewall filter", 'remove [ find comment="ssh from management" ]',
                          'remove [ find comment="ssh from elsewhere" ]']  # fmt: skip
     assert [ln.split("comment=")[1] for ln in lines if ln.startswith("add")] == [
-        "icmp",
-        '"ssh from management"',
         '"ssh from elsewhere"',
+        '"ssh from management"',
     ]
 
 
