@@ -250,25 +250,39 @@ def _allocate_town(
     if blocks is None:
         result.shortages.append(Shortage(town, "aggregate", "layout", 21))
         return ta
-    pools = {
-        "loopbacks": _Pool(blocks["loopbacks"], reserve_first=True),
-        "links": _Pool(blocks["links"]),
-        "sectors": _Pool(blocks["sectors"]),
-        "lans": _lans_pool(aggregate),
-    }
     mgmt = _Pool(management)
     base = int(management.network_address)
     mgmt.used.append((base, base + MGMT_FIRST_HOST - 1))
     mgmt.used.append((int(management.broadcast_address), int(management.broadcast_address)))
+    cat = _Categories(town, wanted, old, release, result)
+    cat.networks("loopbacks", ta.loopbacks, _Pool(blocks["loopbacks"], reserve_first=True))
+    cat.networks("links", ta.links, _Pool(blocks["links"]))
+    cat.networks("sectors", ta.sectors, _Pool(blocks["sectors"]))
+    cat.networks("lans", ta.lans, _lans_pool(aggregate))
+    cat.addresses("management", ta.management, lambda _k, _a=None: mgmt)
+    cat.addresses("stations", ta.stations, _station_pools(topo, ta))
+    ta.ports = _ports(town, topo, _old(old, "ports"), release, result)
+    return ta
 
-    def network_category(cat: str, store: dict[str, IPv4Network], pool: _Pool) -> None:
-        want = wanted[cat]
-        previous = _old(old, cat)
+
+@dataclass
+class _Categories:
+    """One town's categories of the lock: keep what the lock holds where it still fits, then allocate
+    first-fit what is new; what is gone is released only with --release."""
+
+    town: str
+    wanted: dict[str, dict[str, int]]
+    old: dict[str, Any]
+    release: bool
+    result: Allocation
+
+    def networks(self, cat: str, store: dict[str, IPv4Network], pool: _Pool) -> None:
+        want, previous, result = self.wanted[cat], _old(self.old, cat), self.result
         for key in sorted(previous):  # keep what the lock holds, if it still fits
             net = _parse_net(previous[key])
             if key not in want:
-                if release or net is None:
-                    result.released.append(f"{town} {cat} {key} {previous[key]}")
+                if self.release or net is None:
+                    result.released.append(f"{self.town} {cat} {key} {previous[key]}")
                     continue
                 if pool.take(net):
                     store[key] = net
@@ -280,24 +294,18 @@ def _allocate_town(
                 continue
             net = pool.next(want[key])
             if net is None:
-                result.shortages.append(Shortage(town, cat, key, want[key]))
+                result.shortages.append(Shortage(self.town, cat, key, want[key]))
                 continue
             store[key] = net
-            (result.moved if key in previous else result.added).append(f"{town} {cat} {key} {net}")
+            (result.moved if key in previous else result.added).append(f"{self.town} {cat} {key} {net}")
 
-    network_category("loopbacks", ta.loopbacks, pools["loopbacks"])
-    network_category("links", ta.links, pools["links"])
-    network_category("sectors", ta.sectors, pools["sectors"])
-    network_category("lans", ta.lans, pools["lans"])
-
-    def address_category(cat: str, store: dict[str, IPv4Address], pool_for: Any) -> None:
-        want = wanted[cat]
-        previous = _old(old, cat)
+    def addresses(self, cat: str, store: dict[str, IPv4Address], pool_for: Any) -> None:
+        want, previous, result = self.wanted[cat], _old(self.old, cat), self.result
         for key in sorted(previous):
             addr = _parse_addr(previous[key])
             pool = pool_for(key, addr)
-            if key not in want and (release or addr is None):
-                result.released.append(f"{town} {cat} {key} {previous[key]}")
+            if key not in want and (self.release or addr is None):
+                result.released.append(f"{self.town} {cat} {key} {previous[key]}")
                 continue
             if addr is not None and pool is not None and pool.take(IPv4Network(addr)):
                 store[key] = addr
@@ -309,32 +317,34 @@ def _allocate_town(
                 continue
             net = pool.next(32)
             if net is None:
-                result.shortages.append(Shortage(town, cat, key, 32))
+                result.shortages.append(Shortage(self.town, cat, key, 32))
                 continue
             store[key] = net.network_address
-            (result.moved if key in previous else result.added).append(f"{town} {cat} {key} {net.network_address}")
+            (result.moved if key in previous else result.added).append(
+                f"{self.town} {cat} {key} {net.network_address}"
+            )
 
-    address_category("management", ta.management, lambda _k, _a=None: mgmt)
-    station_pools: dict[str, _Pool] = {}
+
+def _station_pools(topo: Topology, ta: TownAlloc) -> Any:
+    """Station addresses come from their sector's subnet (the base station holds the first)."""
+    pools: dict[str, _Pool] = {}
     for key, net in ta.sectors.items():
         pool = _Pool(net)
         first = int(net.network_address)
-        pool.used += [(first, first + 1), (int(net.broadcast_address), int(net.broadcast_address))]  # base station
-        station_pools[key] = pool
+        pool.used += [(first, first + 1), (int(net.broadcast_address), int(net.broadcast_address))]
+        pools[key] = pool
 
-    def station_pool(site: str, addr: IPv4Address | None = None) -> _Pool | None:
+    def pool_for(site: str, addr: IPv4Address | None = None) -> _Pool | None:
         seg_id = topo.parent.get(site) or ""
         if not seg_id.startswith("sector:"):
             seg = next((s for s in topo.segments_of(site) if s.kind == "sector"), None)
             seg_id = seg.id if seg else ""
-        pool = station_pools.get(seg_id.removeprefix("sector:"))
+        pool = pools.get(seg_id.removeprefix("sector:"))
         if pool is None and addr is not None:  # a removed site: keep its address reserved in its sector
-            pool = next((p for p in station_pools.values() if addr in p.block), None)
+            pool = next((p for p in pools.values() if addr in p.block), None)
         return pool
 
-    address_category("stations", ta.stations, station_pool)
-    ta.ports = _ports(town, topo, _old(old, "ports"), release, result)
-    return ta
+    return pool_for
 
 
 def _ports(
