@@ -71,7 +71,12 @@ Node.model_post_init = _init_private  # type: ignore[method-assign,assignment]
 class Coordinates(Node):
     lat: float
     lon: float
-    elevation_m: float = Field(0.0, description="ground height above sea level")
+    elevation_m: float = Field(0.0, description="ground height above sea level (0 when not written: rule CN124)")
+
+    @property
+    def surveyed(self) -> bool:
+        """Whether the elevation was written: an absent one plans as 0 m, which CN124 reports."""
+        return "elevation_m" in self.model_fields_set
 
 
 # ---------------------------------------------------------------- network.yml
@@ -92,6 +97,47 @@ class AgencyKind(Node):
     description: str = ""
     users: Annotated[int, Field(ge=1, le=100000)] = 20
     services: list[str] = Field(default_factory=list)
+    mbps_per_user: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None, description="busy-hour rate of one user of this class; demand.base_mbps_per_user when absent"
+    )
+
+
+QosClass = Literal["critical", "business", "default"]
+
+
+class Demand(Node):
+    """Busy-hour demand a site puts on its radio hops: what capacity rules (CN315, CN316) and the planner size against.
+
+    A site needs users x (its class's rate + the rate of each service it uses, by the
+    service's QoS class), and never less than `min_site_mbps`. Defaults are deliberately
+    modest busy-hour figures for office users of web applications (IFMIS, HRMIS, eCitizen).
+    """
+
+    base_mbps_per_user: Annotated[float, Field(ge=0, le=100)] = 0.1
+    service_mbps_per_user: dict[QosClass, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=lambda: {"critical": 0.05, "business": 0.03, "default": 0.02}
+    )
+    min_site_mbps: Annotated[float, Field(ge=0, le=10000)] = 2.0
+    warning_utilisation: Annotated[float, Field(gt=0, le=1)] = 0.85
+
+
+class Planner(Node):
+    """Settings of `countynet plan town`: site-list columns, what it may use, how far it may go."""
+
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="site-list column aliases: the file's header -> name/agency/kind/lat/..."
+    )
+    sector_model: str = "sector-19-120"
+    ptp_model: str = "dish-30"
+    station_model: str | None = Field(None, description="CPE radio model; defaults.cpe_radio_model when absent")
+    sector_height_m: Metres = 28.0
+    tower_height_m: Metres = 30.0
+    ptp_site_height_m: Metres = 12.0
+    fibre_radius_m: Annotated[float, Field(ge=0, le=5000)] = 300.0
+    min_sites_per_tower: Annotated[int, Field(ge=1)] = 4
+    max_towers: Annotated[int, Field(ge=1)] = 6
+    dfs: Literal["avoid", "allow"] = Field("avoid", description="DFS channels only when `allow` (CN305 warns)")
+    aggregate_prefix: Annotated[int, Field(ge=8, le=21)] = 19
 
 
 class RadioModel(Node):
@@ -126,6 +172,9 @@ class RadioModel(Node):
     def radio_package(self) -> Literal["wifi", "wireless"]:
         """The package this model runs (always set after validation)."""
         return self.package or "wifi"
+    front_to_back_db: Db | None = Field(
+        None, description="antenna discrimination behind the beam; by kind when absent (radio.interference)"
+    )
 
 
 class SecretRef(Node):
@@ -198,6 +247,8 @@ class Network(Node):
     radio_models: dict[Name, RadioModel] = Field(default_factory=dict)
     management: Management = Field(default_factory=Management)
     defaults: Defaults = Field(default_factory=Defaults)  # type: ignore[arg-type]
+    demand: Demand = Field(default_factory=Demand)
+    planner: Planner = Field(default_factory=Planner)
 
 
 # ---------------------------------------------------------------- nofbi.yml
