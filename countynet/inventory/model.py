@@ -103,6 +103,7 @@ class AgencyKind(Node):
 
 
 QosClass = Literal["critical", "business", "default"]
+_DEFAULT_QOS_RATES: dict[QosClass, float] = {"critical": 0.05, "business": 0.03, "default": 0.02}
 
 
 class Demand(Node):
@@ -115,7 +116,7 @@ class Demand(Node):
 
     base_mbps_per_user: Annotated[float, Field(ge=0, le=100)] = 0.1
     service_mbps_per_user: dict[QosClass, Annotated[float, Field(ge=0, le=100)]] = Field(
-        default_factory=lambda: {"critical": 0.05, "business": 0.03, "default": 0.02}
+        default_factory=lambda: _DEFAULT_QOS_RATES.copy()
     )
     min_site_mbps: Annotated[float, Field(ge=0, le=10000)] = 2.0
     warning_utilisation: Annotated[float, Field(gt=0, le=1)] = 0.85
@@ -129,14 +130,14 @@ class Planner(Node):
     )
     sector_model: str = "sector-19-120"
     ptp_model: str = "dish-30"
-    station_model: str | None = Field(None, description="CPE radio model; defaults.cpe_radio_model when absent")
+    station_model: str | None = Field(default=None, description="CPE radio model; defaults.cpe_radio_model when absent")
     sector_height_m: Metres = 28.0
     tower_height_m: Metres = 30.0
     ptp_site_height_m: Metres = 12.0
     fibre_radius_m: Annotated[float, Field(ge=0, le=5000)] = 300.0
     min_sites_per_tower: Annotated[int, Field(ge=1)] = 4
     max_towers: Annotated[int, Field(ge=1)] = 6
-    dfs: Literal["avoid", "allow"] = Field("avoid", description="DFS channels only when `allow` (CN305 warns)")
+    dfs: Literal["avoid", "allow"] = Field(default="avoid", description="DFS channels only when `allow` (CN305 warns)")
     aggregate_prefix: Annotated[int, Field(ge=8, le=21)] = 19
 
 
@@ -248,7 +249,7 @@ class Network(Node):
     management: Management = Field(default_factory=Management)
     defaults: Defaults = Field(default_factory=Defaults)  # type: ignore[arg-type]
     demand: Demand = Field(default_factory=Demand)
-    planner: Planner = Field(default_factory=Planner)
+    planner: Planner = Field(default_factory=lambda: Planner())
 
 
 # ---------------------------------------------------------------- nofbi.yml

@@ -148,3 +148,28 @@ def availability_pct(
 def propagation_ms(distance_km: float) -> float:
     """One-way propagation delay at the speed of light (3.3 microseconds per km)."""
     return distance_km / SPEED_OF_LIGHT_KM_S * 1000.0
+
+
+BOLTZMANN_DBM_HZ = -174.0  # thermal noise density kT at 290 K
+
+
+def noise_floor_dbm(width_mhz: float, noise_figure_db: float) -> float:
+    """Receiver noise floor: kTB + NF = -174 dBm/Hz + 10 log10(B in Hz) + NF."""
+    return BOLTZMANN_DBM_HZ + 10 * math.log10(width_mhz * 1e6) + noise_figure_db
+
+
+def discrimination_db(off_axis_deg: float, beamwidth_deg: float, front_to_back_db: float) -> float:
+    """Antenna gain lost off boresight, 3GPP TR 36.814 Table A.2.1.1-2: min(12 (theta / theta3dB)^2, Am).
+
+    theta3dB is the half-power beamwidth; Am (front-to-back ratio) caps the loss behind the antenna.
+    """
+    if beamwidth_deg >= 360.0:
+        return 0.0
+    return min(12.0 * (off_axis_deg / beamwidth_deg) ** 2, front_to_back_db)
+
+
+def radio_horizon_km(h1_m: float, h2_m: float, k: float = 4 / 3) -> float:
+    """Distance at which two antennas h1, h2 m above smooth ground lose sight over the effective Earth:
+    sqrt(2 k R h1) + sqrt(2 k R h2) (ITU-R P.526 geometry; 4.12 (sqrt h1 + sqrt h2) km for k = 4/3)."""
+    r_km = k * EARTH_RADIUS_KM
+    return math.sqrt(2 * r_km * max(h1_m, 0.0) / 1000.0) + math.sqrt(2 * r_km * max(h2_m, 0.0) / 1000.0)

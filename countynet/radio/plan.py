@@ -258,6 +258,8 @@ class Conflict:
     first: Radio
     second: Radio
     distance_km: float
+    over_noise_db: float | None = None  # neighbour: interference above the victim's noise floor
+    victim: str = ""  # neighbour: the receiver that hears it
 
 
 @dataclass
@@ -500,25 +502,19 @@ def _pair(kind: Literal["same-tower", "neighbour"], r1: Radio, r2: Radio, dist: 
 
 
 def _conflicts(plan: RadioPlan, towers: dict[str, list[Radio]]) -> None:
-    """Overlapping channels on one tower, and between towers of one town within radio range."""
-    by_town: dict[str, list[tuple[str, list[Radio]]]] = {}
-    for device, radios in towers.items():
+    """Overlapping channels on one tower, and between channel owners that hear each other (radio.interference)."""
+    for radios in towers.values():
         for i, r1 in enumerate(radios):
             for r2 in radios[i + 1 :]:
                 if overlaps(r1.edges, r2.edges):
                     plan.conflicts.append(_pair("same-tower", r1, r2, 0.0))
-        by_town.setdefault(radios[0].town, []).append((device, radios))
-    for group in by_town.values():
-        for i, (_d1, rs1) in enumerate(group):
-            for _d2, rs2 in group[i + 1 :]:
-                dist = fx.haversine_km(rs1[0].lat, rs1[0].lon, rs2[0].lat, rs2[0].lon)
-                for r1 in rs1:
-                    for r2 in rs2:
-                        reach = max(r1.model.max_range_km, r2.model.max_range_km)
-                        if r1.owner is r2.owner:
-                            continue  # the two ends of one PtP link share their channel by design
-                        if dist <= reach and overlaps(r1.edges, r2.edges):
-                            plan.conflicts.append(_pair("neighbour", r1, r2, dist))
+    from countynet.radio.interference import neighbour_conflicts  # needs the finished plan
+
+    for first, second, level, _tx, rx in neighbour_conflicts(plan):
+        c = _pair("neighbour", first.anchor, second.anchor, 0.0)
+        c.distance_km = fx.haversine_km(c.first.lat, c.first.lon, c.second.lat, c.second.lon)
+        c.over_noise_db, c.victim = level, rx.device
+        plan.conflicts.append(c)
 
 
 def plan_radio(inv: Inventory, topo: Topology) -> RadioPlan:

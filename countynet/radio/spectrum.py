@@ -76,3 +76,11 @@ def limited_eirp_dbm(band: Band, eirp_dbm: float, width_mhz: float) -> float:
 def density_dbm_mhz(eirp_dbm: float, width_mhz: float) -> float:
     """Mean EIRP density, spreading the power evenly over the channel."""
     return eirp_dbm - 10 * math.log10(width_mhz)
+
+
+def max_tx_power_dbm(band: Band, gain_dbi: float, cable_loss_db: float, width_mhz: float) -> float:
+    """Highest tx power (0.5 dB steps) whose EIRP stays within the band's EIRP and density limits."""
+    eirp = band.max_eirp_dbm + (10 * math.log10(max(width_mhz, band.per_mhz) / band.per_mhz) if band.per_mhz else 0.0)
+    if band.max_density_dbm_mhz is not None:
+        eirp = min(eirp, band.max_density_dbm_mhz + 10 * math.log10(width_mhz))
+    return math.floor((eirp - gain_dbi + cable_loss_db) * 2 + 1e-9) / 2

@@ -23,7 +23,12 @@ def _severity(used: float, warn_at: float) -> Severity | None:
     return None
 
 
-@rule("CN315", "sector-capacity", "error", "a sector's stations need more air time than it has (error) or > warning_utilisation")
+@rule(
+    "CN315",
+    "sector-capacity",
+    "error",
+    "a sector's stations need more air time than it has (error) or > warning_utilisation",
+)
 def sector_capacity(ctx: Context) -> Iterator[Issue]:
     carried = ctx.carried
     warn_at = ctx.inv.network.demand.warning_utilisation

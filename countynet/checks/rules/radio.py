@@ -185,15 +185,21 @@ def tower_channel_overlap(ctx: Model) -> Iterator[Issue]:
             )
 
 
-@rule("CN307", "neighbour-channel-reuse", "warning", "nearby towers of one town reuse an overlapping channel")
+@rule(
+    "CN307",
+    "neighbour-channel-reuse",
+    "warning",
+    "a reused channel is heard at or above the noise floor by another tower's or station's receiver",
+)
 def neighbour_channel_reuse(ctx: Model) -> Iterator[Issue]:
     for c in ctx.radio.conflicts:
         if c.kind == "neighbour":
             yield Issue(
                 c.second.owner.pos_of("frequency_mhz"),
                 f"{_owner_name(c.second)} on {c.second.device}: channel {_chan(c.second)} overlaps "
-                f"{_owner_name(c.first)} at {_chan(c.first)} on {c.first.device}, {c.distance_km:.2f} km away",
-                "use a different channel, or make sure the antennas point away from each other",
+                f"{_owner_name(c.first)} at {_chan(c.first)} on {c.first.device}, {c.distance_km:.2f} km away; "
+                f"{c.victim} hears it {c.over_noise_db or 0.0:.0f} dB over its noise floor",
+                "use a different channel, or turn the antennas away from each other",
             )
 
 
