@@ -25,6 +25,20 @@ FRONT_TO_BACK_DB: dict[str, float] = {"sector": 25.0, "station": 25.0, "ptp": 35
 INTERFERENCE_OVER_NOISE_DB = 0.0  # I/N at or above this is a conflict
 
 
+@dataclass(frozen=True)
+class Point:
+    """What coupling needs of one radio, read once (the planner compares thousands of pairs)."""
+
+    radio: Radio
+    lat: float
+    lon: float
+    azimuth: float
+    beam: float
+    ftb: float
+    limit: float
+    station: bool
+
+
 @dataclass
 class Owner:
     """The radios that share one channel: a sector and its stations, or the two ends of a link."""
@@ -32,6 +46,25 @@ class Owner:
     key: str
     radios: list[Radio] = field(default_factory=list)
     boresight: dict[int, float] = field(default_factory=dict)  # id(radio) -> azimuth the antenna faces
+    _points: list[Point] | None = None
+
+    @property
+    def points(self) -> list[Point]:
+        if self._points is None:
+            self._points = [
+                Point(
+                    r,
+                    r.lat,
+                    r.lon,
+                    self.boresight.get(id(r), 0.0),
+                    _beam(r),
+                    _ftb(r),
+                    limit_dbm(r),
+                    r.place == "station",
+                )
+                for r in self.radios
+            ]
+        return self._points
 
     @property
     def towers(self) -> set[str]:
@@ -90,17 +123,26 @@ def _ftb(r: Radio) -> float:
 
 def coupling_dbm(tx: Radio, az_tx: float, rx: Radio, az_rx: float, k: float = 4 / 3) -> float:
     """Level of `tx`'s signal at `rx`'s receiver, antennas facing `az_tx` and `az_rx` (-inf beyond the horizon)."""
-    dist = fx.haversine_km(tx.lat, tx.lon, rx.lat, rx.lon)
+    return _coupling(
+        Point(tx, tx.lat, tx.lon, az_tx, _beam(tx), _ftb(tx), 0.0, False),
+        Point(rx, rx.lat, rx.lon, az_rx, _beam(rx), _ftb(rx), 0.0, False),
+        k,
+    )
+
+
+def _coupling(t: Point, r: Point, k: float = 4 / 3) -> float:
+    tx, rx = t.radio, r.radio
+    dist = fx.haversine_km(t.lat, t.lon, r.lat, r.lon)
     if dist > fx.radio_horizon_km(tx.height_m, rx.height_m, k):
         return -math.inf
-    off_tx = fx.angle_off(fx.azimuth_deg(tx.lat, tx.lon, rx.lat, rx.lon), az_tx) if dist > 0 else 0.0
-    off_rx = fx.angle_off(fx.azimuth_deg(rx.lat, rx.lon, tx.lat, tx.lon), az_rx) if dist > 0 else 0.0
+    off_tx = fx.angle_off(fx.azimuth_deg(t.lat, t.lon, r.lat, r.lon), t.azimuth) if dist > 0 else 0.0
+    off_rx = fx.angle_off(fx.azimuth_deg(r.lat, r.lon, t.lat, t.lon), r.azimuth) if dist > 0 else 0.0
     return fx.rx_level_dbm(
         tx.tx_power_dbm,
-        tx.gain_dbi - fx.discrimination_db(off_tx, _beam(tx), _ftb(tx)),
+        tx.gain_dbi - fx.discrimination_db(off_tx, t.beam, t.ftb),
         tx.cable_loss_db,
         fx.fspl_db(tx.frequency_mhz, dist),
-        rx.gain_dbi - fx.discrimination_db(off_rx, _beam(rx), _ftb(rx)),
+        rx.gain_dbi - fx.discrimination_db(off_rx, r.beam, r.ftb),
         rx.cable_loss_db,
     )
 
@@ -112,16 +154,19 @@ def limit_dbm(rx: Radio) -> float:
 def worst(first: Owner, second: Owner, stop_at: float = math.inf) -> tuple[float, Radio | None, Radio | None]:
     """(I - limit at the receiver) of the loudest transmitter->receiver pair across the two owners, both ways.
 
-    Stops as soon as a pair reaches `stop_at` dB over the limit (the caller only needs to know).
+    Station-to-station paths are left out: both ends aim narrow beams at their own towers, so
+    the towers' radios are the ones that hear (and are heard by) the other owner. Stops as soon
+    as a pair reaches `stop_at` dB over the limit (the caller then only needs to know that).
     """
     best: tuple[float, Radio | None, Radio | None] = (-math.inf, None, None)
     for src, dst in ((first, second), (second, first)):
-        for tx in src.radios:
-            az_tx = src.boresight.get(id(tx), 0.0)
-            for rx in dst.radios:
-                level = coupling_dbm(tx, az_tx, rx, dst.boresight.get(id(rx), 0.0)) - limit_dbm(rx)
+        for t in src.points:
+            for r in dst.points:
+                if t.station and r.station:
+                    continue
+                level = _coupling(t, r) - r.limit
                 if level > best[0]:
-                    best = (level, tx, rx)
+                    best = (level, t.radio, r.radio)
                     if level >= stop_at:
                         return best
     return best

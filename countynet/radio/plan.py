@@ -517,8 +517,11 @@ def _conflicts(plan: RadioPlan, towers: dict[str, list[Radio]]) -> None:
         plan.conflicts.append(c)
 
 
-def plan_radio(inv: Inventory, topo: Topology) -> RadioPlan:
-    """Plan every PtP link and every sector station of the inventory (see the module docstring)."""
+def plan_radio(inv: Inventory, topo: Topology, conflicts: bool = True) -> RadioPlan:
+    """Plan every PtP link and every sector station of the inventory (see the module docstring).
+
+    `conflicts=False` skips the channel-conflict search (the planner's draft, before it has channels).
+    """
     plan = RadioPlan()
     towers: dict[str, list[Radio]] = {}  # device -> radios mounted there (sectors and PtP ends)
 
@@ -568,5 +571,20 @@ def plan_radio(inv: Inventory, topo: Topology) -> RadioPlan:
                     plan._by_segment.setdefault(seg_id, []).append(lp)
                     plan._by_station[site.name] = lp
                     sp.stations.append(lp)
-    _conflicts(plan, towers)
+    if conflicts:
+        _conflicts(plan, towers)
     return plan
+
+
+# ------------------------------------------------------------------ single hops (the planner's what-if)
+def hop_env(inv: Inventory, town: Town) -> _Env:
+    """The per-town settings a hop is planned with (defaults, models, k, terrain, climate)."""
+    return _Env(inv, town)
+
+
+def plan_hop(
+    env: _Env, kind: Literal["ptp", "sector"], a: Radio, b: Radio, obstacles: list[Obstacle] | None = None
+) -> LinkPlan:
+    """Plan one candidate hop exactly as plan_radio would: the planner tries options with this."""
+    lid = f"candidate:{a.device}>{b.device}"
+    return _link(env, kind, lid, lid, a, b, obstacles or [])

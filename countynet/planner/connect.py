@@ -1,0 +1,142 @@
+"""Connecting one site: into an existing sector, by a PtP link from a tower, or relayed through a site.
+
+Used for the far sites of a fresh plan and for every new site of a re-plan (stability: the
+existing sectors keep their azimuth, channel and power, so a newcomer joins one only if it
+fits as the sector stands).
+"""
+
+from __future__ import annotations
+
+from countynet.planner.assign import min_power
+from countynet.planner.draft import Draft, LinkDraft, SiteDraft
+from countynet.planner.hops import Hops, Spot
+from countynet.radio import formulas as fx
+from countynet.radio.plan import LinkPlan
+
+PTP_HEADROOM_DB = 3.0
+
+
+def _short(draft: Draft, name: str) -> str:
+    return name.removeprefix(f"{draft.prefix}-")
+
+
+def join_sector(h: Hops, draft: Draft, site: SiteDraft) -> bool:
+    """Put `site` on the existing sector that gives it the best margin, if one fits as it stands."""
+    best: tuple[float, str, LinkPlan, list[dict[str, object]]] | None = None
+    for sec in draft.sectors:
+        limit = sec.max_clients or h.sector.max_clients or 10**6
+        if len(sec.members) + 1 > limit:
+            continue
+        cpe = site.cpe_height or h.d.cpe_height_m
+        lp, obs = h.sector_hop(
+            sec.tower.spot, site.spot, sec.azimuth, sec.power, sec.height_m, cpe, sec.frequency_mhz or 5785.0
+        )
+        if not h.fits(lp, site.demand) or (best is not None and lp.margin_db <= best[0]):
+            continue
+        air = site.demand / lp.capacity_mbps
+        for m in sec.members:
+            other = draft.sites[m]
+            if other.lp is not None and other.lp.capacity_mbps > 0:
+                air += draft.carried(m) / other.lp.capacity_mbps
+        if air <= h.util:
+            best = (lp.margin_db, sec.id, lp, [o.model_dump(exclude_unset=True) for o in obs])
+    if best is None:
+        return False
+    sec = draft.sector(best[1])
+    assert sec is not None
+    sec.members.append(site.name)
+    site.how, site.target, site.lp, site.obstacles = "sector", sec.id, best[2], best[3]
+    site.reason = f"joins {sec.id} (azimuth {sec.azimuth:g}) as it stands: best margin of the sectors that reach it"
+    return True
+
+
+def _towers(h: Hops, draft: Draft) -> list[tuple[str, Spot, float]]:
+    """Where a dish for an agency link can hang: the hub compound and every tower."""
+    p = h.inv.network.planner
+    hub_h = next((t.height_m for t in draft.towers if t.spot.name == draft.hub.name), p.tower_height_m) - 2
+    out = [(draft.hub_name, draft.hub, hub_h)]
+    out += [(t.name, t.spot, t.height_m - 2) for t in draft.towers if t.spot is not draft.hub]
+    return out
+
+
+MAST_STEPS_M = (0.0, 6.0, 12.0, 18.0)  # taller site masts tried, in turn, for Fresnel clearance
+
+
+def _link(
+    h: Hops, a_spot: Spot, a_h: float, b: SiteDraft, b_h: float, relay: bool = False
+) -> tuple[LinkPlan, list[dict[str, object]], float, float] | None:
+    """A dish link at full power that meets the target and carries the far site: (plan, obstacles, a_h, b_h)."""
+    if fx.haversine_km(a_spot.lat, a_spot.lon, b.spot.lat, b.spot.lon) > h.ptp.max_range_km:
+        return None
+    for extra in MAST_STEPS_M:
+        ah, bh = (a_h + extra if relay else a_h), b_h + extra
+        lp, obs = h.ptp_hop(a_spot, ah, b.spot, bh, h.max_power(h.ptp))
+        if h.fits(lp, b.demand):
+            return lp, [o.model_dump(exclude_unset=True) for o in obs], ah, bh
+        if not any("Fresnel" in r for r in lp.reasons):
+            return None
+    return None
+
+
+def _power(h: Hops, a_spot: Spot, a_h: float, b: SiteDraft, b_h: float, need: float) -> float:
+    hi = h.max_power(h.ptp)
+    low = min_power(lambda pw: h.fits(h.ptp_hop(a_spot, a_h, b.spot, b_h, pw)[0], need), hi)
+    return min(hi, (low if low is not None else hi) + PTP_HEADROOM_DB)
+
+
+def ptp_from_tower(h: Hops, draft: Draft, site: SiteDraft) -> bool:
+    p = h.inv.network.planner
+    best: tuple[float, str, Spot, LinkPlan, list[dict[str, object]], float, float] | None = None
+    for dev, spot, height in _towers(h, draft):
+        got = _link(h, spot, height, site, p.ptp_site_height_m)
+        if got is not None and (best is None or got[0].margin_db > best[0]):
+            best = (got[0].margin_db, dev, spot, *got)
+    if best is None:
+        return False
+    _, dev, spot, lp, obs, ah, bh = best
+    name = f"{draft.prefix}-ptp-{_short(draft, site.name)}"
+    power = _power(h, spot, ah, site, bh, site.demand)
+    link = LinkDraft(name, dev, site.name, ah, bh, power, "agency", obstacles=obs, lp=lp)
+    link.reason = f"{site.name}: {lp.distance_km:.2f} km from {dev}, margin {lp.margin_db:.1f} dB at MCS{lp.mcs}"
+    draft.links.append(link)
+    site.how, site.target, site.lp = "ptp", name, lp
+    site.reason = f"no sector serves it; own PtP link from {dev}, the tower with the best margin"
+    return True
+
+
+def relay(h: Hops, draft: Draft, site: SiteDraft) -> bool:
+    """A PtP link from an already connected site whose own hop can carry both."""
+    p = h.inv.network.planner
+    best: tuple[float, SiteDraft, LinkPlan, list[dict[str, object]], float, float] | None = None
+    for r in draft.sites.values():
+        if r is site or r.how == "none" or (r.lp is None and r.how != "fibre"):
+            continue
+        if r.how != "fibre" and r.lp is not None and r.lp.capacity_mbps * h.util < draft.carried(r.name) + site.demand:
+            continue
+        got = _link(h, r.spot, p.ptp_site_height_m, site, p.ptp_site_height_m, relay=True)
+        if got is not None and (best is None or got[0].margin_db > best[0]):
+            best = (got[0].margin_db, r, *got)
+    if best is None:
+        return False
+    _, r, lp, obs, ah, bh = best
+    name = f"{draft.prefix}-relay-{_short(draft, site.name)}"
+    power = _power(h, r.spot, ah, site, bh, site.demand)
+    link = LinkDraft(name, r.name, site.name, ah, bh, power, "relay", obstacles=obs, lp=lp)
+    link.reason = f"{site.name} relayed through {r.name}: {lp.distance_km:.2f} km, margin {lp.margin_db:.1f} dB"
+    draft.links.append(link)
+    site.how, site.target, site.lp = "relay", name, lp
+    site.reason = f"no tower reaches it; relayed through {r.name}, whose own hop carries both"
+    return True
+
+
+def connect_far(h: Hops, draft: Draft, names: list[str]) -> None:
+    """PtP from the best tower, else a relay, nearest sites first (so relays can chain outwards)."""
+    hub = draft.hub
+    for n in sorted(
+        names, key=lambda n: fx.haversine_km(hub.lat, hub.lon, draft.sites[n].spot.lat, draft.sites[n].spot.lon)
+    ):
+        s = draft.sites[n]
+        if ptp_from_tower(h, draft, s) or relay(h, draft, s):
+            continue
+        s.how = "none"
+        draft.findings.append(f"{n}: no sector, PtP link or relay meets the margin target and its demand; not planned")
