@@ -103,22 +103,24 @@ class AgencyKind(Node):
 
 
 QosClass = Literal["critical", "business", "default"]
-_DEFAULT_QOS_RATES: dict[QosClass, float] = {"critical": 0.05, "business": 0.03, "default": 0.02}
+_DEFAULT_QOS_RATES: dict[QosClass, float] = {"critical": 0.03, "business": 0.02, "default": 0.01}
 
 
 class Demand(Node):
     """Busy-hour demand a site puts on its radio hops: what capacity rules (CN315, CN316) and the planner size against.
 
     A site needs users x (its class's rate + the rate of each service it uses, by the
-    service's QoS class), and never less than `min_site_mbps`. Defaults are deliberately
-    modest busy-hour figures for office users of web applications (IFMIS, HRMIS, eCitizen).
+    service's QoS class), and never less than `min_site_mbps`. The defaults are busy-hour
+    averages for office users of web applications (IFMIS, HRMIS, eCitizen): 50 kbit/s of
+    general traffic plus 10-30 kbit/s per service, about what a 1:20 contention on 1-2 Mbit/s
+    per user gives.
     """
 
-    base_mbps_per_user: Annotated[float, Field(ge=0, le=100)] = 0.1
+    base_mbps_per_user: Annotated[float, Field(ge=0, le=100)] = 0.05
     service_mbps_per_user: dict[QosClass, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=lambda: _DEFAULT_QOS_RATES.copy()
     )
-    min_site_mbps: Annotated[float, Field(ge=0, le=10000)] = 2.0
+    min_site_mbps: Annotated[float, Field(ge=0, le=10000)] = 1.0
     warning_utilisation: Annotated[float, Field(gt=0, le=1)] = 0.85
 
 
@@ -137,6 +139,8 @@ class Planner(Node):
     fibre_radius_m: Annotated[float, Field(ge=0, le=5000)] = 300.0
     min_sites_per_tower: Annotated[int, Field(ge=1)] = 4
     max_towers: Annotated[int, Field(ge=1)] = 6
+    max_sectors_per_tower: Annotated[int, Field(ge=1, le=12)] = 4
+    max_links_per_tower: Annotated[int, Field(ge=0, le=12)] = 6
     dfs: Literal["avoid", "allow"] = Field(default="avoid", description="DFS channels only when `allow` (CN305 warns)")
     aggregate_prefix: Annotated[int, Field(ge=8, le=21)] = 19
 

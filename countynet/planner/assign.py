@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from countynet.allocate.allocator import sector_prefix
 from countynet.planner.draft import Draft, LinkDraft, SectorDraft, SiteDraft, Tower
 from countynet.planner.hops import Hops, Spot
 from countynet.radio import formulas as fx
@@ -21,6 +22,20 @@ BEAM_GUARD_DEG = 5.0  # keep stations this far inside the beam edge
 POWER_HEADROOM_DB = 3.0  # room for a later site without re-planning the sector
 HIGH_POINTS = 16
 HIGH_POINT_SPACING_KM = 2.0
+
+
+CLIENT_HEADROOM = 4  # stations a sector can take later within the address block it is given
+
+
+def client_limit(stations: int, model_limit: int | None) -> int | None:
+    """The most stations the sector's address block (sized for these plus headroom) holds, if below the model's.
+
+    A sector's block is sized from max_clients (allocate.sector_prefix); a /26 per sector leaves
+    room for only eight in a town's /23 of sector blocks, so small sectors get small blocks.
+    """
+    prefix = sector_prefix(stations + CLIENT_HEADROOM)
+    limit = 2 ** (32 - prefix) - 3  # network, broadcast, base station
+    return limit if model_limit is None or limit < model_limit else None
 
 
 def min_power(ok: Callable[[float], bool], hi: float, lo: float = -10.0) -> float | None:
@@ -93,9 +108,7 @@ def _backhaul(h: Hops, draft: Draft, tower: Tower, chosen: list[Tower], need: fl
     """The best dish link to `tower` from the hub compound or a chosen tower that carries `need`."""
     best: tuple[float, LinkDraft] | None = None
     hi = h.max_power(h.ptp)
-    for src_name, src, src_h in [(draft.hub_name, draft.hub, chosen[0].height_m - 2)] + [
-        (t.name, t.spot, t.height_m - 2) for t in chosen[1:]
-    ]:
+    for src_name, src, src_h in [(draft.hub_name, draft.hub, chosen[0].height_m - 2)]:  # a star: no chained load
         lp, obs = h.ptp_hop(src, src_h, tower.spot, tower.height_m - 2, hi)
         if h.fits(lp, need) and (best is None or lp.margin_db > best[0]):
             link = LinkDraft(
@@ -113,32 +126,79 @@ def _backhaul(h: Hops, draft: Draft, tower: Tower, chosen: list[Tower], need: fl
     return best[1] if best else None
 
 
-def select_towers(h: Hops, draft: Draft, cands: list[Tower], sites: list[SiteDraft]) -> dict[str, dict[str, LinkPlan]]:
-    """Greedy cover: add the tower that serves the most sites nobody serves yet, while it is worth a tower."""
+PACKING = 0.75  # share of a tower's air time that sectors cut by direction actually fill
+
+
+def _fill(
+    h: Hops, draft: Draft, chosen: list[Tower], cov: dict[int, dict[str, LinkPlan]], sites: list[SiteDraft]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Each site to the best-margin tower that still has air time (and backhaul) for it; the rest left over."""
+    p = h.inv.network.planner
+    budget = p.max_sectors_per_tower * h.util * PACKING
+    air = {t.name: 0.0 for t in chosen}
+    load = {t.name: 0.0 for t in chosen}
+    by_tower: dict[str, list[str]] = {t.name: [] for t in chosen}
+    left = []
+    options = {
+        s.name: sorted(
+            ((cov[id(t)][s.name].margin_db, i) for i, t in enumerate(chosen) if s.name in cov[id(t)]), reverse=True
+        )
+        for s in sites
+    }
+    for s in sorted(sites, key=lambda s: (len(options[s.name]), -(options[s.name][0][0] if options[s.name] else 0))):
+        for _m, i in options[s.name]:
+            t = chosen[i]
+            lp = cov[id(t)][s.name]
+            a = s.demand / lp.capacity_mbps
+            if air[t.name] + a <= budget and load[t.name] + s.demand <= t.capacity_mbps * h.util:
+                air[t.name] += a
+                load[t.name] += s.demand
+                by_tower[t.name].append(s.name)
+                s.cpe_height = lp.b.height_m
+                rest = [(m, chosen[j].name) for m, j in options[s.name] if j != i][:2]
+                s.reason = ("also reached from " + ", ".join(f"{n} ({m:.1f} dB)" for m, n in rest)) if rest else ""
+                break
+        else:
+            left.append(s.name)
+    return by_tower, left
+
+
+def select_towers(
+    h: Hops, draft: Draft, cands: list[Tower], sites: list[SiteDraft], max_towers: int | None = None
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Add the tower that takes the most sites the chosen ones cannot (reach or carry), while it is worth a tower.
+
+    Returns each tower's sites and the sites no tower takes (for PtP links and relays).
+    """
     p = h.inv.network.planner
     cov = {id(t): coverage(h, t, sites) for t in cands}
     chosen = [cands[0]]
+    cands[0].name = f"{draft.prefix}-bs1"
     cands[0].reason = "the hub compound is always a tower: fibre to the hub router, dishes for the far sites"
-    covered = set(cov[id(cands[0])])
+    cands[0].uplink = {"fibre": draft.hub_name}
     rest = cands[1:]
-    while len(chosen) < p.max_towers and rest:
-        ranked = sorted(rest, key=lambda t: (-len(set(cov[id(t)]) - covered), -t.spot.ground_m))
+    while True:
+        by_tower, left = _fill(h, draft, chosen, cov, sites)
+        if not left or len(chosen) >= (max_towers or p.max_towers) or not rest:
+            break
+        want = set(left)
+        ranked = sorted(rest, key=lambda t: (-len(set(cov[id(t)]) & want), -t.spot.ground_m))
         pick = None
         for t in ranked:
-            gain = set(cov[id(t)]) - covered
+            gain = set(cov[id(t)]) & want
             if len(gain) < p.min_sites_per_tower:
                 break
             t.name = f"{draft.prefix}-bs{len(chosen) + 1}"
-            bh = _backhaul(h, draft, t, chosen, sum(draft.sites[s].demand for s in cov[id(t)]))
-            if bh is not None:
+            bh = _backhaul(h, draft, t, chosen, sum(draft.sites[s].demand for s in gain) / 2)
+            if bh is not None and bh.lp is not None:
                 pick = t
                 bh.name = f"{draft.prefix}-bb{len(chosen)}"
                 t.uplink = {"link": bh.name}
-                t.reason = f"{t.source}; serves {len(gain)} sites no other tower reaches"
+                t.capacity_mbps = bh.lp.capacity_mbps
+                t.reason = f"{t.source}; takes {len(gain)} sites the other towers cannot reach or carry"
                 bh.reason = (
-                    f"backhaul to {t.name}: {bh.lp.distance_km:.2f} km, margin {bh.lp.margin_db:.1f} dB"
-                    if bh.lp
-                    else ""
+                    f"backhaul to {t.name}: {bh.lp.distance_km:.2f} km from {bh.a}, margin {bh.lp.margin_db:.1f} dB "
+                    f"at MCS{bh.lp.mcs}, {bh.lp.capacity_mbps:g} Mbit/s"
                 )
                 draft.links.append(bh)
                 break
@@ -147,10 +207,8 @@ def select_towers(h: Hops, draft: Draft, cands: list[Tower], sites: list[SiteDra
             break
         chosen.append(pick)
         rest.remove(pick)
-        covered |= set(cov[id(pick)])
-    chosen[0].uplink = {"fibre": draft.hub_name}
     draft.towers = chosen
-    return {t.name: cov[id(t)] for t in chosen}
+    return by_tower, left
 
 
 # ------------------------------------------------------------------ sectors
@@ -208,6 +266,7 @@ def _place(h: Hops, draft: Draft, tower: Tower, group: list[tuple[float, str]], 
         sec = SectorDraft(
             tower, "", round(az, 1), power, p.sector_height_m, [n for _b, n in group], model=h.sector_name
         )
+        sec.max_clients = client_limit(len(group), h.sector.max_clients)
         out.append(sec)
         return []
     if len(group) == 1:
@@ -227,6 +286,12 @@ def sectorise(h: Hops, draft: Draft, tower: Tower, names: list[str]) -> list[str
     left: list[str] = []
     for group in _arcs(items, width):
         left += _place(h, draft, tower, group, made)
+    limit = h.inv.network.planner.max_sectors_per_tower
+    if len(made) > limit:  # keep the fullest sectors; the others' sites look for a link instead
+        made.sort(key=lambda s: -len(s.members))
+        for extra in made[limit:]:
+            left += extra.members
+        made = made[:limit]
     made.sort(key=lambda s: s.azimuth)
     for i, sec in enumerate(made, 1):
         sec.name = f"s{i}"

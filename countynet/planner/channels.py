@@ -14,14 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from countynet.planner.draft import Draft, LinkDraft, SectorDraft
+from countynet.radio import formulas as fx
 from countynet.radio.interference import Owner, may_reach, reach_km, worst
 from countynet.radio.spectrum import channel_edges, is_dfs, overlaps
 
 UPPER = [5745.0, 5765.0, 5785.0, 5805.0, 5825.0, 5845.0, 5865.0]  # 5725-5875 MHz, no DFS, 2 W
-LOWER = [5180.0, 5200.0, 5220.0, 5240.0]  # 5150-5250 MHz, no DFS, 200 mW: dishes only
+LOWER = [5180.0, 5200.0, 5220.0, 5240.0]  # 5150-5250 MHz, no DFS, 200 mW: short hops only
 DFS = [5260.0, 5280.0, 5300.0, 5320.0, *(5500.0 + 20 * i for i in range(11))]
 GUARD_DB = 3.0  # planning margin on the CN307 test: a channel's power or frequency may shift slightly
 HORIZON_KM = 60.0
+COMPOUND_KM = 0.05  # radios closer than this share a compound (the hub and its tower)
 
 
 @dataclass
@@ -31,14 +33,13 @@ class Vertex:
     owner: Owner
     fixed: float | None = None
     neighbours: set[str] = field(default_factory=set)
+    compound: set[str] = field(default_factory=set)  # neighbours on the same tower or compound: never shared
     banned: list[tuple[float, float]] = field(default_factory=list)  # channels of neighbouring towns it hears
     colour: float | None = None
 
 
 def candidates(v: Vertex, dfs_allowed: bool) -> list[float]:
-    out = list(UPPER)
-    if isinstance(v.draft, LinkDraft):
-        out += LOWER
+    out = UPPER + LOWER
     if dfs_allowed:
         out += DFS
     return out
@@ -51,7 +52,11 @@ def build_graph(mine: dict[str, Vertex], others: list[Owner]) -> None:
     verts = list(mine.values())
     for i, v in enumerate(verts):
         for w in verts[i + 1 :]:
-            if v.owner.towers & w.owner.towers or (
+            a, b = v.owner.anchor, w.owner.anchor
+            if v.owner.towers & w.owner.towers or fx.haversine_km(a.lat, a.lon, b.lat, b.lon) < COMPOUND_KM:
+                v.compound.add(w.key)
+                w.compound.add(v.key)
+            if w.key in v.compound or (
                 may_reach(v.owner, w.owner, reach, HORIZON_KM) and worst(v.owner, w.owner, -GUARD_DB)[0] >= -GUARD_DB
             ):
                 v.neighbours.add(w.key)
@@ -89,14 +94,12 @@ def colour(mine: dict[str, Vertex], feasible: Callable[[Vertex, float], bool], d
         if free:
             v.colour = free[0]
             continue
-        if not options:
-            options = [UPPER[0]]
+        lawful = [f for f in options if _free(Vertex(k, v.draft, v.owner, neighbours=v.compound), mine, f)]
         v.colour = min(
-            options,
-            key=lambda f: sum(
-                not _free(Vertex(k, v.draft, v.owner, banned=v.banned, neighbours={n}), mine, f) for n in v.neighbours
-            ),
+            lawful or options or UPPER[:1],
+            key=lambda f: sum(not _free(Vertex(k, v.draft, v.owner, neighbours={n}), mine, f) for n in v.neighbours),
         )
+        draft.shared += 1
         draft.findings.append(
             f"{v.key}: every usable channel is heard by a neighbour; {v.colour:g} MHz is shared (CN307 will warn): "
             "add a tower, narrow the sectors or allow DFS (planner.dfs)"

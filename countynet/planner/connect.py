@@ -8,8 +8,10 @@ fits as the sector stands).
 from __future__ import annotations
 
 from countynet.planner.assign import min_power
-from countynet.planner.draft import Draft, LinkDraft, SiteDraft
+from countynet.planner.channels import UPPER
+from countynet.planner.draft import Draft, LinkDraft, SectorDraft, SiteDraft
 from countynet.planner.hops import Hops, Spot
+from countynet.planner.power import tower_demand
 from countynet.radio import formulas as fx
 from countynet.radio.plan import LinkPlan
 
@@ -56,7 +58,44 @@ def _towers(h: Hops, draft: Draft) -> list[tuple[str, Spot, float]]:
     hub_h = next((t.height_m for t in draft.towers if t.spot.name == draft.hub.name), p.tower_height_m) - 2
     out = [(draft.hub_name, draft.hub, hub_h)]
     out += [(t.name, t.spot, t.height_m - 2) for t in draft.towers if t.spot is not draft.hub]
-    return out
+    return [o for o in out if radios_at(draft, o[0]) < min(len(UPPER), p.max_links_per_tower + 4)]
+
+
+def radios_at(draft: Draft, dev: str) -> int:
+    """Radios (sectors and dishes) on the compound of `dev`: each needs its own channel, 7 without DFS."""
+    hub_side = {draft.hub_name, *(t.name for t in draft.towers if t.spot is draft.hub)}
+    devs = hub_side if dev in hub_side else {dev}
+    return sum(s.tower.name in devs for s in draft.sectors) + sum(bool({lk.a, lk.b} & devs) for lk in draft.links)
+
+
+def sector_air(draft: Draft, sec: SectorDraft) -> float:
+    """Share of the sector's air time its stations (and what they relay) need in the busy hour."""
+    total = 0.0
+    for m in sec.members:
+        lp = draft.sites[m].lp
+        if lp is not None and lp.capacity_mbps > 0:
+            total += draft.carried(m) / lp.capacity_mbps
+    return total
+
+
+def room(h: Hops, draft: Draft, tower: str, need: float) -> bool:
+    """Whether a tower's backhaul still carries `need` more (the hub compound is on fibre)."""
+    t = next((t for t in draft.towers if t.name == tower), None)
+    if t is None or t.capacity_mbps == float("inf"):
+        return True
+    return tower_demand(draft, tower) + need <= t.capacity_mbps * h.util
+
+
+def tower_of(draft: Draft, site: SiteDraft) -> str | None:
+    """The tower a connected site hangs from (through its sector or its link's far end)."""
+    if site.how == "sector":
+        return site.target.split("/")[0]
+    link = draft.link(site.target)
+    if link is None:
+        return None
+    if link.a in draft.sites:
+        return tower_of(draft, draft.sites[link.a])
+    return link.a
 
 
 MAST_STEPS_M = (0.0, 6.0, 12.0, 18.0)  # taller site masts tried, in turn, for Fresnel clearance
@@ -88,6 +127,8 @@ def ptp_from_tower(h: Hops, draft: Draft, site: SiteDraft) -> bool:
     p = h.inv.network.planner
     best: tuple[float, str, Spot, LinkPlan, list[dict[str, object]], float, float] | None = None
     for dev, spot, height in _towers(h, draft):
+        if not room(h, draft, dev, site.demand):
+            continue
         got = _link(h, spot, height, site, p.ptp_site_height_m)
         if got is not None and (best is None or got[0].margin_db > best[0]):
             best = (got[0].margin_db, dev, spot, *got)
@@ -112,6 +153,12 @@ def relay(h: Hops, draft: Draft, site: SiteDraft) -> bool:
         if r is site or r.how == "none" or (r.lp is None and r.how != "fibre"):
             continue
         if r.how != "fibre" and r.lp is not None and r.lp.capacity_mbps * h.util < draft.carried(r.name) + site.demand:
+            continue
+        up = tower_of(draft, r) if r.how != "fibre" else None
+        if up is not None and not room(h, draft, up, site.demand):
+            continue
+        sec = draft.sector(r.target) if r.how == "sector" else None
+        if sec is not None and r.lp is not None and sector_air(draft, sec) + site.demand / r.lp.capacity_mbps > h.util:
             continue
         got = _link(h, r.spot, p.ptp_site_height_m, site, p.ptp_site_height_m, relay=True)
         if got is not None and (best is None or got[0].margin_db > best[0]):

@@ -39,6 +39,7 @@ class Tower:
     kept: dict[str, Any] | None = None
     reason: str = ""
     elevation_known: bool = True
+    capacity_mbps: float = float("inf")  # what its backhaul carries (the hub compound: fibre)
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Draft:
     links: list[LinkDraft] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    shared: int = 0  # channel owners that had to share a channel with one they hear
 
     def sector(self, sid: str) -> SectorDraft | None:
         return next((s for s in self.sectors if s.id == sid), None)

@@ -30,6 +30,7 @@ def tower_demand(draft: Draft, tower: str) -> float:
 def _sector_ok(h: Hops, draft: Draft, sec: SectorDraft, f: float) -> bool:
     model = h.inv.network.radio_models.get(sec.model) or h.sector
     cap = h.max_power(model, f)
+    air = 0.0
     for m in sec.members:
         s = draft.sites[m]
         lp, _ = h.sector_hop(
@@ -37,7 +38,8 @@ def _sector_ok(h: Hops, draft: Draft, sec: SectorDraft, f: float) -> bool:
         )
         if not h.fits(lp, draft.carried(m)):
             return False
-    return True
+        air += draft.carried(m) / lp.capacity_mbps
+    return air <= h.util
 
 
 def _link_ok(h: Hops, draft: Draft, lk: LinkDraft, f: float) -> bool:

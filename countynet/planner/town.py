@@ -100,20 +100,10 @@ def _towers_file(inv: Inventory, draft: Draft, path: Path, dem: Dem | None) -> l
     return out
 
 
-def _fresh(h: Hops, draft: Draft, given: list[Tower] | None) -> None:
+def _fresh(h: Hops, draft: Draft, given: list[Tower] | None, max_towers: int | None = None) -> None:
     todo = [s for s in draft.sites.values() if s.how == "none"]
     cands = assign.candidate_towers(h, draft, given)
-    cov = assign.select_towers(h, draft, cands, todo)
-    by_tower: dict[str, list[str]] = {t.name: [] for t in draft.towers}
-    for s in todo:
-        opts = [(lp.margin_db, t) for t, c in cov.items() for n, lp in c.items() if n == s.name]
-        if opts:
-            _margin, tname = max(opts)
-            by_tower[tname].append(s.name)
-            s.cpe_height = cov[tname][s.name].b.height_m
-            rest = sorted(opts, reverse=True)[1:3]
-            s.reason = ("also reached from " + ", ".join(f"{t} ({m:.1f} dB)" for m, t in rest)) if rest else ""
-    far = [s.name for s in todo if not any(s.name in v for v in by_tower.values())]
+    by_tower, far = assign.select_towers(h, draft, cands, todo, max_towers)
     for t in draft.towers:
         far += assign.sectorise(h, draft, t, by_tower[t.name])
     connect.connect_far(h, draft, far)
@@ -237,15 +227,28 @@ def _plan(
         "hub": {"name": hd.hub_name, "location": {"lat": hd.hub_lat, "lon": hd.hub_lon}},
     }
     h = Hops(inv, Town.model_validate(base), dem)
-    _sites(inv, draft, rows, dem, inv.network.planner.fibre_radius_m)
-    if existing is not None:
-        _incremental(h, draft, existing, inv)
-    else:
-        _fresh(h, draft, _towers_file(inv, draft, towers, dem) if towers else None)
-    for t in draft.towers:
-        if t.spot is draft.hub:
-            t.elevation_known = hub_ground is not None
-    _channels(h, draft, inv, hd, hub_ground is not None)
+    given = _towers_file(inv, draft, towers, dem) if towers and existing is None else None
+    best: tuple[tuple[int, int, int], Draft] | None = None
+    limit: int | None = None if existing is not None else inv.network.planner.max_towers
+    while True:  # fewer towers when sectors of towers that face each other run out of channels
+        d = Draft(draft.hub, draft.hub_name, draft.prefix, findings=list(draft.findings))
+        _sites(inv, d, rows, dem, inv.network.planner.fibre_radius_m)
+        if existing is not None:
+            _incremental(h, d, existing, inv)
+        else:
+            _fresh(h, d, [Tower("", t.spot, t.height_m, t.source) for t in given] if given else None, limit)
+        for t in d.towers:
+            if t.spot is d.hub:
+                t.elevation_known = hub_ground is not None
+        _channels(h, d, inv, hd, hub_ground is not None)
+        score = (sum(s.how == "none" for s in d.sites.values()), d.shared, len(d.towers))
+        if best is None or score < best[0]:
+            best = (score, d)
+        if d.shared == 0 or limit is None or min(limit, len(d.towers)) <= 1:
+            break
+        limit = min(limit, len(d.towers)) - 1
+    assert best is not None
+    draft = best[1]
     data = town_dict(hd, draft, hub_ground is not None, h.ptp_name, h.d.cpe_height_m)
     town, plan = _plan_of(inv, data, conflicts=True)
     stats = town_stats(inv.network, town, plan)
