@@ -68,6 +68,28 @@ def radios_at(draft: Draft, dev: str) -> int:
     return sum(s.tower.name in devs for s in draft.sectors) + sum(bool({lk.a, lk.b} & devs) for lk in draft.links)
 
 
+def path_ok(h: Hops, draft: Draft, site: SiteDraft, extra: float) -> bool:
+    """Whether every hop from `site` up to the hub (its sector's air time, the tower's backhaul) takes `extra` more."""
+    seen: set[str] = set()
+    while site.how in ("sector", "ptp", "relay") and site.name not in seen:
+        seen.add(site.name)
+        lp = site.lp
+        if lp is None or lp.capacity_mbps * h.util < draft.carried(site.name) + extra:
+            return False
+        if site.how == "sector":
+            sec = draft.sector(site.target)
+            if sec is None or sector_air(draft, sec) + extra / lp.capacity_mbps > h.util:
+                return False
+            return room(h, draft, sec.tower.name, extra)
+        link = draft.link(site.target)
+        if link is None:
+            return False
+        if link.a not in draft.sites:
+            return room(h, draft, link.a, extra)
+        site = draft.sites[link.a]
+    return site.how == "fibre"
+
+
 def sector_air(draft: Draft, sec: SectorDraft) -> float:
     """Share of the sector's air time its stations (and what they relay) need in the busy hour."""
     total = 0.0
@@ -152,13 +174,7 @@ def relay(h: Hops, draft: Draft, site: SiteDraft) -> bool:
     for r in draft.sites.values():
         if r is site or r.how == "none" or (r.lp is None and r.how != "fibre"):
             continue
-        if r.how != "fibre" and r.lp is not None and r.lp.capacity_mbps * h.util < draft.carried(r.name) + site.demand:
-            continue
-        up = tower_of(draft, r) if r.how != "fibre" else None
-        if up is not None and not room(h, draft, up, site.demand):
-            continue
-        sec = draft.sector(r.target) if r.how == "sector" else None
-        if sec is not None and r.lp is not None and sector_air(draft, sec) + site.demand / r.lp.capacity_mbps > h.util:
+        if not path_ok(h, draft, r, site.demand):
             continue
         got = _link(h, r.spot, p.ptp_site_height_m, site, p.ptp_site_height_m, relay=True)
         if got is not None and (best is None or got[0].margin_db > best[0]):
