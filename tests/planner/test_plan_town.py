@@ -1,0 +1,98 @@
+"""`countynet plan town` on synthetic towns: the proposal validates, every hop meets the target, no conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Case
+from typer.testing import CliRunner
+
+from countynet.allocate.allocator import allocate
+from countynet.allocate.lockfile import write_lock
+from countynet.checks.engine import validate
+from countynet.cli.main import app
+from countynet.inventory.loader import load
+from countynet.inventory.topology import build
+from countynet.planner.town import plan_town
+
+
+def allocate_lock(inv: Path) -> None:
+    loaded = load(inv).inventory
+    assert loaded is not None
+    write_lock(inv, allocate(loaded, build(loaded)).to_lock())
+
+
+def plan_and_validate(case: Case) -> tuple[list[str], object]:
+    res = plan_town(case.inv, case.town.name, case.sites)
+    allocate_lock(case.inv)
+    report = validate(case.inv)
+    return [f.format() for f in report.findings], res
+
+
+@pytest.mark.parametrize(("town", "n", "seed"), [("kitui", 15, 1), ("kitui", 40, 2), ("kitui", 120, 2)])
+def test_synthetic_town_validates(case_factory, town: str, n: int, seed: int) -> None:  # type: ignore[no-untyped-def]
+    case = case_factory(town, n, seed)
+    findings, res = plan_and_validate(case)
+    assert findings == []  # no errors, no warnings: margins, clearance, capacity, channels all clean
+    st = res.stats  # type: ignore[attr-defined]
+    assert st.sites == n and res.findings == []  # type: ignore[attr-defined]
+    assert st.hops_meeting_target == st.hops > 0
+    assert st.lowest_margin_db >= 15.0
+    assert st.conflicts == 0
+    text = case.file.read_text()
+    assert "# Towers:" in text and "the hub compound is always a tower" in text
+    assert "10.254.0.12/31" in (case.inv / "nofbi.yml").read_text()  # the next free handoff, a placeholder
+    assert (case.inv / "nofbi.yml.bak").exists() and (case.inv / "towns" / f"{town}.yml.bak").exists()
+
+
+def test_header_from_stub_and_pools(case_factory) -> None:  # type: ignore[no-untyped-def]
+    case = case_factory("kitui", 15, 1)
+    plan_town(case.inv, "kitui", case.sites)
+    text = case.file.read_text()
+    # the inventory README: the next town takes ASN 65107, 10.96.192.0/19 and 172.28.7.0/24
+    assert "asn: 65107\n" in text
+    assert "aggregate: 10.96.192.0/19\n" in text
+    assert "management: 172.28.7.0/24\n" in text
+    assert "nofbi_pop: nofbi-mwingi\n" in text
+    assert "  name: kit-hub\n" in text
+
+
+def test_site_on_hub_compound_gets_fibre(case_factory) -> None:  # type: ignore[no-untyped-def]
+    case = case_factory("kitui", 15, 1)
+    plan_town(case.inv, "kitui", case.sites)
+    text = case.file.read_text()
+    block = text[text.index("- name: kit-sub-000") :].split("\n  - name:")[0]
+    assert "connect: {fibre: kit-hub}" in block
+    assert "on the hub compound" in text
+
+
+def test_missing_elevation_is_a_finding(case_factory) -> None:  # type: ignore[no-untyped-def]
+    case = case_factory("kitui", 15, 1)
+    lines = case.sites.read_text().splitlines()
+    cols = lines[3].split(",")
+    lines[3] = ",".join([*cols[:-1], ""])  # the third site loses its elevation
+    case.sites.write_text("\n".join(lines) + "\n")
+    res = plan_town(case.inv, "kitui", case.sites)
+    name = f"kit-{cols[0]}"
+    assert any(f.startswith(f"{name}: no elevation in the list; planned at 0 m (survey it, or pass --dem") for f in res.findings)
+
+
+def test_bad_site_list_is_one_line(case_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case = case_factory("kitui", 15, 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,agency,kind,lat,lon\nclinic,Clinic,health-centre,north,38.0\n")
+    result = CliRunner().invoke(app, ["--inventory", str(case.inv), "plan", "town", "kitui", "--sites", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{bad}:2:1: error: lat must be a number, got 'north' (fix the value in the list)"
+
+
+def test_column_aliases_from_network_yml(case_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case = case_factory("kitui", 15, 1)
+    with (case.inv / "network.yml").open("a") as fh:
+        fh.write("\nplanner:\n  columns: {Site Name: name, Ministry: agency, Y: lat, X: lon}\n")
+    text = case.sites.read_text().replace("name,agency,kind,lat,lon", "Site Name,Ministry,kind,Y,X", 1)
+    aliased = tmp_path / "aliased.csv"
+    aliased.write_text(text)
+    res = plan_town(case.inv, "kitui", aliased)
+    assert res.stats.sites == 15
