@@ -68,6 +68,13 @@ class Model:
         return plan_radio(self.inv, self.topo)
 
     @cached_property
+    def carried(self) -> dict[str, float]:
+        """Busy-hour demand each segment and station hop carries (countynet.inventory.demand)."""
+        from countynet.inventory.demand import carried_mbps
+
+        return carried_mbps(self.inv.network, self.topo)
+
+    @cached_property
     def report(self) -> Report:
         """Every model rule over this model (the `validate` step)."""
         from countynet.checks.engine import run_rules
@@ -120,7 +127,9 @@ class Model:
             try:
                 platforms.get(platform_override)
             except KeyError as exc:
-                raise CountynetError(str(exc.args[0]), "use one of the platforms `countynet render --help` lists") from None
+                raise CountynetError(
+                    str(exc.args[0]), "use one of the platforms `countynet render --help` lists"
+                ) from None
         wanted = sorted(self.topo.devices) if hosts is None else sorted(set(hosts))
         unknown = [h for h in wanted if h not in self.topo.devices]
         if unknown:

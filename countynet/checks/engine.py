@@ -14,13 +14,6 @@ from countynet.inventory.loader import gc_paused
 if TYPE_CHECKING:
     from countynet.model import Model
 
-    @cached_property
-    def carried(self) -> dict[str, float]:
-        """Busy-hour demand each segment and station hop carries (countynet.inventory.demand)."""
-        from countynet.inventory.demand import carried_mbps
-
-        return carried_mbps(self.inv.network, self.topo)
-
 
 @dataclass
 class Report:

@@ -21,15 +21,15 @@ from countynet.errors import CountynetError
 FAMILIES = {
     "CN0": "The files must load before anything else can be checked: a broken file stops every later step.",
     "CN1": "Names must point at things that exist, once: a dangling or duplicate reference would render a "
-           "config that routes to nowhere or to the wrong device.",
+    "config that routes to nowhere or to the wrong device.",
     "CN2": "Addresses come from pools through the allocation lock: overlaps or moved addresses renumber "
-           "live devices and break routing between towns and to NOFBI.",
+    "live devices and break routing between towns and to NOFBI.",
     "CN3": "A radio hop that does not close its link budget, breaks Kenyan spectrum rules or interferes with "
-           "another will not carry the agency's traffic in the field, however correct the config.",
+    "another will not carry the agency's traffic in the field, however correct the config.",
     "CN4": "Secrets and management access: a credential in clear in a reviewed repository is a credential "
-           "published; management must stay reachable only from where it should.",
+    "published; management must stay reachable only from where it should.",
     "CN5": "Checked on the rendered config itself: what reaches a device must meet the security baseline and "
-           "be accepted by the platform's own rules.",
+    "be accepted by the platform's own rules.",
     "CN6": "Capacity: the agencies behind a hop must fit in what the hop can carry.",
 }
 

@@ -1,6 +1,6 @@
 """Busy-hour demand of a site (network.yml `demand`): what its radio hops must carry.
 
-Shared by the capacity rules (CN315, CN316) and the planner, so both size hops the same way.
+Shared by the capacity rules (CN601, CN602) and the planner, so both size hops the same way.
 """
 
 from __future__ import annotations

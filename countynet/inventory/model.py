@@ -107,7 +107,7 @@ _DEFAULT_QOS_RATES: dict[QosClass, float] = {"critical": 0.03, "business": 0.02,
 
 
 class Demand(Node):
-    """Busy-hour demand a site puts on its radio hops: what capacity rules (CN315, CN316) and the planner size against.
+    """Busy-hour demand a site puts on its radio hops: what capacity rules (CN601, CN602) and the planner size against.
 
     A site needs users x (its class's rate + the rate of each service it uses, by the
     service's QoS class), and never less than `min_site_mbps`. The defaults are busy-hour

@@ -44,11 +44,11 @@ def join_sector(h: Hops, draft: Draft, site: SiteDraft) -> bool:
             best = (lp.margin_db, sec.id, lp, [o.model_dump(exclude_unset=True) for o in obs])
     if best is None:
         return False
-    sec = draft.sector(best[1])
-    assert sec is not None
-    sec.members.append(site.name)
-    site.how, site.target, site.lp, site.obstacles = "sector", sec.id, best[2], best[3]
-    site.reason = f"joins {sec.id} (azimuth {sec.azimuth:g}) as it stands: best margin of the sectors that reach it"
+    home = draft.sector(best[1])
+    assert home is not None
+    home.members.append(site.name)
+    site.how, site.target, site.lp, site.obstacles = "sector", home.id, best[2], best[3]
+    site.reason = f"joins {home.id} (azimuth {home.azimuth:g}) as it stands: best margin of the sectors that reach it"
     return True
 
 

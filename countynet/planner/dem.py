@@ -24,7 +24,7 @@ class HgtTile:
     def __init__(self, path: Path) -> None:
         m = NAME.match(path.name)
         if m is None:
-            raise CountynetError(f"{path.name} is not an SRTM tile name", "name it like S01E037.hgt", path)
+            raise CountynetError(f"{path.name} is not an SRTM tile name", "name it like S01E037.hgt", str(path))
         self.lat0 = int(m[2]) * (1 if m[1].upper() == "N" else -1)
         self.lon0 = int(m[4]) * (1 if m[3].upper() == "E" else -1)
         raw = path.read_bytes()

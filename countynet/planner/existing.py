@@ -86,9 +86,9 @@ def adopt(draft: Draft, town: Town, plan: RadioPlan) -> list[str]:
         s.kept = {k: v for k, v in _dump(site).items() if k not in SITE_DATA}
         if c.sector:
             s.how, s.target, s.lp = "sector", c.sector, plan.for_station(site.name)
-            sec = draft.sector(c.sector)
-            if sec is not None:
-                sec.members.append(site.name)
+            home = draft.sector(c.sector)
+            if home is not None:
+                home.members.append(site.name)
         elif c.link:
             s.how, s.target, s.lp = "ptp", c.link, plan.for_link(c.link)
         elif c.fibre:

@@ -138,7 +138,7 @@ def build_header(
     pop_obj = next((p for p in inv.nofbi.pops if p.name == pop_name), None)
     if pop_obj is None:
         raise CountynetError(f"NOFBI PoP '{pop_name}' is not in nofbi.yml", "add it there first, or pass --pop")
-    hub = stub.get("hub") if isinstance(stub.get("hub"), dict) else {}
+    hub: dict[str, Any] = stub["hub"] if isinstance(stub.get("hub"), dict) else {}
     hlat, hlon, helev = _loc(hub.get("location"))
     prefix = opts.prefix or (str(hub["name"]).removesuffix("-hub") if hub.get("name") else name[:3].lower())
     used = _used_nets(inv)
@@ -164,7 +164,7 @@ def build_header(
         reasons.append(
             f"NOFBI handoff: {handoff} added to {pop_name} in nofbi.yml as a placeholder until the operator assigns one"
         )
-    extra = {k: stub[k] for k in ("terrain", "climate", "k_factor", "wireless") if k in stub}
+    extra: dict[str, Any] = {k: stub[k] for k in ("terrain", "climate", "k_factor", "wireless") if k in stub}
     extra.setdefault("wireless", {"security": "wpa2-psk", "psk": {"env": "COUNTYNET_WIFI_PSK"}})
     return Header(
         name=name,

@@ -13,7 +13,7 @@ from countynet.inventory.loader import Inventory
 from countynet.inventory.model import Node, Obstacle, RadioModel, Sector, Town
 from countynet.planner.dem import Dem
 from countynet.radio import formulas as fx
-from countynet.radio.plan import LinkPlan, Radio, hop_env, plan_hop
+from countynet.radio.plan import LinkPlan, Place, Radio, hop_env, plan_hop
 from countynet.radio.spectrum import band_of, max_tx_power_dbm
 
 PLAN_MHZ = 5785.0  # the middle of 5725-5875 MHz: where every hop is first planned
@@ -72,7 +72,7 @@ class Hops:
     def _radio(
         self,
         spot: Spot,
-        place: str,
+        place: Place,
         model_name: str,
         model: RadioModel,
         power: float,
@@ -87,7 +87,7 @@ class Hops:
             f"{place} {spot.name}",
             model_name,
             model,
-            power,  # type: ignore[arg-type]
+            power,
             model.antenna_gain_dbi,
             self.loss,
             height,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Case
+from planner_helpers import Case
 from typer.testing import CliRunner
 
 from countynet.allocate.allocator import allocate
@@ -75,7 +75,10 @@ def test_missing_elevation_is_a_finding(case_factory) -> None:  # type: ignore[n
     case.sites.write_text("\n".join(lines) + "\n")
     res = plan_town(case.inv, "kitui", case.sites)
     name = f"kit-{cols[0]}"
-    assert any(f.startswith(f"{name}: no elevation in the list; planned at 0 m (survey it, or pass --dem") for f in res.findings)
+    assert any(
+        f.startswith(f"{name}: no elevation in the list; planned at 0 m (survey it, or pass --dem")
+        for f in res.findings
+    )
 
 
 def test_bad_site_list_is_one_line(case_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -87,4 +87,3 @@ def secret_leak(f: Any) -> Iterator[Issue]:
                 f"{f.hostname}: a secret value is present in the rendered file",
                 "render placeholders only; resolve secrets in the deploy payload",
             )
-

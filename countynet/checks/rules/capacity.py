@@ -1,4 +1,4 @@
-"""CN315-CN316: demand against planned capacity (network.yml `demand`, countynet.inventory.demand).
+"""CN601-CN602: demand against planned capacity (network.yml `demand`, countynet.inventory.demand).
 
 A hop that links at MCS0 still "works" in the link budget; these rules ask whether it carries
 what the sites behind it need in the busy hour. A sector shares its air time: a station at
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from countynet.checks.engine import Context
 from countynet.checks.finding import Severity
 from countynet.checks.registry import Issue, rule
+from countynet.model import Model
 
 
 def _severity(used: float, warn_at: float) -> Severity | None:
@@ -24,12 +24,12 @@ def _severity(used: float, warn_at: float) -> Severity | None:
 
 
 @rule(
-    "CN315",
+    "CN601",
     "sector-capacity",
     "error",
     "a sector's stations need more air time than it has (error) or > warning_utilisation",
 )
-def sector_capacity(ctx: Context) -> Iterator[Issue]:
+def sector_capacity(ctx: Model) -> Iterator[Issue]:
     carried = ctx.carried
     warn_at = ctx.inv.network.demand.warning_utilisation
     for sp in ctx.radio.sectors.values():
@@ -50,8 +50,8 @@ def sector_capacity(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("CN316", "hop-capacity", "error", "a radio hop's capacity is below the summed demand of the sites behind it")
-def hop_capacity(ctx: Context) -> Iterator[Issue]:
+@rule("CN602", "hop-capacity", "error", "a radio hop's capacity is below the summed demand of the sites behind it")
+def hop_capacity(ctx: Model) -> Iterator[Issue]:
     carried = ctx.carried
     warn_at = ctx.inv.network.demand.warning_utilisation
     for lp in ctx.radio.links.values():

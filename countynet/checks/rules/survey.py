@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from countynet.checks.engine import Context
 from countynet.checks.registry import Issue, rule
 from countynet.checks.rules._common import nodes, role_of
+from countynet.model import Model
 
 
 @rule("CN124", "elevation-missing", "warning", "a hub, base station or site has no elevation_m (planned as 0 m)")
-def elevation_missing(ctx: Context) -> Iterator[Issue]:
+def elevation_missing(ctx: Model) -> Iterator[Issue]:
     for _town, node in nodes(ctx.inv):
         if not node.location.surveyed:
             yield Issue(
