@@ -18,14 +18,13 @@ from typing import Any
 import jinja2
 
 from countynet import __version__
-from countynet.checks.engine import Report, validate
 from countynet.docsite import pages, topology
 from countynet.docsite.rollout import read_state
 from countynet.docsite.svg import slug
 from countynet.docsite.views import Views
 from countynet.errors import CountynetError
-from countynet.intent.build import build_intents
 from countynet.inventory.topology import Topology
+from countynet.model import open_model
 from countynet.render.renderer import render_intents
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -55,16 +54,6 @@ def _env() -> jinja2.Environment:
 
 def default_state_dir() -> Path:
     return Path(os.environ.get("COUNTYNET_STATE", ".countynet"))
-
-
-def _prepare(root: Path) -> Report:
-    report = validate(root)
-    if report.context is None or report.errors:
-        first = next((f.format() for f in report.findings if f.severity == "error"), "")
-        raise CountynetError(
-            f"the inventory has {report.errors} error(s); first: {first}", "run `countynet validate` and fix them"
-        )
-    return report
 
 
 class _Writer:
@@ -135,9 +124,8 @@ def build_site(
         steps[name] = steps.get(name, 0.0) + now - since
         return now
 
-    report = _prepare(Path(root))
-    ctx = report.context
-    assert ctx is not None
+    ctx = open_model(root)  # validated once per process (the Model caches it); errors refuse the build
+    report = ctx.report
     inv, topo = ctx.inv, ctx.topo
     unknown = [t for t in towns or [] if inv.town(t) is None]
     if unknown:
@@ -147,7 +135,7 @@ def build_site(
     hosts = sorted(d for d, dev in topo.devices.items() if dev.town in names)
     _ = ctx.radio, ctx.alloc
     t = lap("validate", t0)
-    intents = build_intents(inv, topo, ctx.alloc, radio=ctx.radio, hosts=hosts)
+    intents = ctx.intents(hosts)
     texts = render_intents(intents)
     t = lap("intent+render", t)
     state_dir = state or default_state_dir()
