@@ -87,18 +87,19 @@ def accept(
     settle_s: int = 600,
     towns: set[str] | None = None,
     source: str = "",
+    unmeasurable: str = LAB_NOTE,
 ) -> AcceptanceReport:
-    """Judge every planned hop; `collected=None` means nothing can be measured (the virtual lab)."""
+    """Judge every planned hop; `collected=None` means nothing can be measured (why: `unmeasurable`)."""
     report = AcceptanceReport([], tolerance_db, settle_s, source)
     platform = radio_platform()
     for hp in hop_plans(plan, tolerance_db, settle_s, agencies, towns):
-        report.hops.append(_one(hp, collected, platform))
+        report.hops.append(_one(hp, collected, platform, unmeasurable))
     return report
 
 
-def _one(hp: HopPlan, collected: Collected | None, platform: Platform) -> HopResult:
+def _one(hp: HopPlan, collected: Collected | None, platform: Platform, unmeasurable: str) -> HopResult:
     if collected is None:
-        return HopResult(hp, "not measurable", note=LAB_NOTE)
+        return HopResult(hp, "not measurable", note=unmeasurable)
     outputs = collected.get(hp.unit)
     if not outputs:
         return HopResult(hp, "not measured", note=f"no output recorded for radio {hp.unit}")

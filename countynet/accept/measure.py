@@ -15,7 +15,7 @@ from countynet.accept.rates import Rate, parse_rate
 from countynet.platforms import Platform
 from countynet.verify.parse import ParseError, parse
 
-_UPTIME = re.compile(r"(\d+)([wdhms]|ms)")
+_UPTIME = re.compile(r"(\d+)(ms|[wdhms])")
 _SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1, "ms": 0.001}
 CONNECTED = {"connected-to-ess", "running-station", "connected"}
 

@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from countynet.accept import AcceptanceReport, accept, load_recordings, radio_commands
+from countynet.accept import LAB_NOTE, AcceptanceReport, accept, load_recordings, radio_commands, to_checks
 from countynet.errors import CountynetError
+from countynet.verify.results import Check
+
+FIELD_NOTE = "radios are not collected by verify: give --recordings DIR (or run `countynet accept`)"
 
 
 def latest_path() -> Path:
@@ -54,3 +57,27 @@ def load_latest() -> dict[str, Any] | None:
     except json.JSONDecodeError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def verify_radio_checks(ctx: Any, devices: set[str], lab: bool, recordings: Path | None = None) -> list[Check]:
+    """The verify rows of radio acceptance, one per planned hop ending at a selected device.
+
+    With recordings the hops are judged; without, they are not measurable: in the lab the FRR
+    stand-ins have no radios, in the field verify does not collect radios itself.
+    """
+    d = ctx.inv.network.defaults
+    collected = load_recordings(recordings, radio_commands()) if recordings else None
+    report = accept(
+        ctx.radio,
+        collected,
+        agencies=set(ctx.topo.sites),
+        tolerance_db=d.accept_tolerance_db,
+        settle_s=d.accept_settle_s,
+        towns={ctx.topo.devices[x].town for x in devices if x in ctx.topo.devices},
+        source=f"recordings {recordings}" if recordings else "",
+        unmeasurable=LAB_NOTE if lab else FIELD_NOTE,
+    )
+    report.hops = [h for h in report.hops if h.hop.lp.b.device in devices]
+    if recordings:
+        save_latest(report)
+    return to_checks(report)

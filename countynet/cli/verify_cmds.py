@@ -74,6 +74,8 @@ def verify_cmd(
     junit: Path = typer.Option(None, "--junit", help="Write JUnit XML here (CI).", metavar="FILE"),
     markdown: Path = typer.Option(None, "--markdown", help="Write a Markdown report here (pull request, ticket).",
                                   metavar="FILE"),
+    recordings: Path = typer.Option(None, "--recordings", metavar="DIR",
+                                    help="Judge the radio hops from recorded radio outputs (<radio>/<command>.txt)."),
 ) -> int:
     """Prove that every agency reaches NOFBI and each shared service it uses (and no other).
 
@@ -89,7 +91,7 @@ def verify_cmd(
     from countynet.model import open_model
 
     tgt = o.target(target, lab_name, user, key_file, ask_pass)
-    job = VerifyJob(o.selection(town, site, host, limit), tgt, wait, workers)
+    job = VerifyJob(o.selection(town, site, host, limit), tgt, wait, workers, recordings)
     if not want_json(json_out) and wait > 0:
         say(f"verify: waiting up to {wait:.0f} s for convergence (--wait 0 judges at once)")
     report = verify(open_model(state.inventory), job, _say_waiting if not want_json(json_out) else lambda _m: None)

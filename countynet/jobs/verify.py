@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from countynet.jobs.common import Say, Selection, TargetOptions, quiet
@@ -22,6 +23,7 @@ class VerifyJob:
     target: TargetOptions = field(default_factory=TargetOptions)
     wait: float = CONVERGENCE_WAIT_S
     workers: int = 10
+    recordings: Path | None = None  # recorded radio outputs: radio hops are judged from them
 
 
 def verify(model: Model, job: VerifyJob, say: Say = quiet) -> VerifyReport:
@@ -37,20 +39,15 @@ def verify(model: Model, job: VerifyJob, say: Say = quiet) -> VerifyReport:
     if job.selection.sites:
         site_exp = [s for s in site_exp if s.site in job.selection.sites]
     report = run_checks(nr, devs, site_exp, lab=lab, wait=job.wait, progress=say)
-    report.checks += radio_checks(model, devices, job.target.is_lab)
+    report.checks += radio_checks(model, devices, job.target.is_lab, job.recordings)
     record_verify(job.target.target, report)
     return report
 
 
-def radio_checks(model: Model, devices: set[str], lab: bool) -> list[Check]:
-    """One acceptance row per planned radio hop ending at a selected device: not measurable in the lab
-    (FRR stand-ins have no radios), and in the field judged by `countynet accept` from the radios'
-    registration tables."""
-    from countynet.accept import acceptance_checks
+def radio_checks(model: Model, devices: set[str], lab: bool, recordings: Path | None = None) -> list[Check]:
+    """One acceptance row per planned radio hop ending at a selected device: judged from recordings
+    when given, else not measurable (the lab's FRR stand-ins have no radios; in the field verify
+    does not collect radios: `countynet accept --recordings DIR` or `verify --recordings DIR`)."""
+    from countynet.accept.run import verify_radio_checks
 
-    checks = acceptance_checks(model.radio, None, agencies=set(model.topo.sites))
-    keep = [k for k in checks if k.device in devices or k.site in devices]
-    if not lab:
-        for k in keep:
-            k.detail = "radios are not collected by verify: run `countynet accept --recordings DIR`"
-    return keep
+    return verify_radio_checks(model, devices, lab, recordings)

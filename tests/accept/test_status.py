@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from countynet.accept import accept, accepted_sites, site_accepted, to_checks
 from countynet.model import open_model as prepare
 
@@ -39,3 +41,26 @@ def test_verify_rows_in_the_lab_are_not_measurable() -> None:
     assert c.detail == "virtual lab: FRR stand-ins have no radio to report (not measurable)"
     missing = to_checks(accept(prep.radio, {}, agencies=set(prep.topo.sites), towns={"mwingi"}))
     assert {c.status for c in missing} == {"fail"} and missing[0].detail.startswith("not measured: no output recorded")
+
+
+def test_verify_rows_from_recordings_lab_and_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from countynet.accept.run import FIELD_NOTE, verify_radio_checks
+
+    monkeypatch.setenv("COUNTYNET_STATE", str(tmp_path))
+    prep = prepare(ROOT / "inventory")
+    mwingi = {d for d, dev in prep.topo.devices.items() if dev.town == "mwingi"}
+    rec = ROOT / "tests" / "verify" / "fixtures" / "routeros" / "recordings"
+    measured = verify_radio_checks(prep, mwingi, lab=False, recordings=rec)
+    assert len(measured) == 14
+    assert sorted(c.device for c in measured if c.bad) == [
+        "mwg-kyome-primary",
+        "mwg-law-courts",
+        "mwg-nguutani-health-centre",
+        "mwg-registration-office",
+        "mwg-tsc-office",
+    ]
+    field = verify_radio_checks(prep, {"mwg-police-station", "mwg-bs2"}, lab=False)
+    assert [(c.device, c.status, c.detail) for c in field] == [
+        ("mwg-bs2", "not-measurable", FIELD_NOTE),  # backhaul mwg-bb1 ends at the mwg-bs2 tower
+        ("mwg-police-station", "not-measurable", FIELD_NOTE),
+    ]

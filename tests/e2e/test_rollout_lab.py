@@ -73,6 +73,10 @@ def test_full_deploy_converges_and_second_deploy_changes_nothing(mini_lab: MiniL
     assert report["exit_code"] == 0, failed(report)
     kinds = {c["kind"] for c in report["checks"] if c["status"] == "ok"}
     assert {"bgp", "ospf", "route", "interface", "ping", "latency", "tcp", "tcp-denied"} <= kinds
+    radio = sorted((c["device"], c["status"], c["detail"]) for c in report["checks"] if c["kind"] == "radio")
+    note = "virtual lab: FRR stand-ins have no radio to report (not measurable)"
+    sites = ("rru-bs2", "rru-hospital", "rru-school", "rru-subcounty")  # rru-bs2: far end of backhaul rru-bb1
+    assert radio == [(s, "not-measurable", note) for s in sites]
     again = deploy(mini_lab, "--commit")
     assert {r["status"] for r in again["devices"]} == {"unchanged"}
 
