@@ -45,6 +45,12 @@ class AcceptanceReport:
             row[h.status] += 1
         return out
 
+    def for_town(self, town: str) -> AcceptanceReport:
+        """The same report narrowed to one town's hops."""
+        return AcceptanceReport(
+            [h for h in self.hops if h.hop.lp.town == town], self.tolerance_db, self.settle_s, self.source
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 from rich.table import Table
@@ -133,3 +134,17 @@ def to_table(report: AcceptanceReport) -> Table:
         cells[-1] = f"[{STYLE[h.status]}]{h.status}[/]"
         table.add_row(*cells)
     return table
+
+
+def write_reports(report: AcceptanceReport, out: Path) -> list[Path]:
+    """The installation report per town and for the whole rollout, in JSON, Markdown and JUnit."""
+    out.mkdir(parents=True, exist_ok=True)
+    parts = [(t, report.for_town(t)) for t in sorted(report.by_town())] + [("rollout", report)]
+    written = []
+    for name, rep in parts:
+        title = f"Installation report: {name}" if name != "rollout" else "Installation report: whole rollout"
+        for suffix, text in ((".json", to_json(rep)), (".md", to_markdown(rep, title)), (".xml", to_junit(rep))):
+            path = out / f"{name}{suffix}"
+            path.write_text(text)
+            written.append(path)
+    return written

@@ -22,12 +22,15 @@ def accept_cmd(
     json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
     markdown: Path = typer.Option(None, "--markdown", help="Write the Markdown installation report here."),
     junit: Path = typer.Option(None, "--junit", help="Write JUnit XML here (CI)."),
+    out: Path = typer.Option(
+        None, "--out", help="Write <town>.json/.md/.xml per town and rollout.json/.md/.xml for the whole rollout here."
+    ),
 ) -> int:
     """Judge every planned radio hop against the plan (sector, Rx +/- tolerance, MCS, uptime).
 
     Exit 0 when every hop is accepted, 1 when any failed or was not measured.
     """
-    from countynet.accept.formats import to_json, to_junit, to_markdown, to_table
+    from countynet.accept.formats import to_json, to_junit, to_markdown, to_table, write_reports
     from countynet.accept.run import run_acceptance
 
     report = run_acceptance(state.inventory, town or None, recordings)
@@ -35,6 +38,8 @@ def accept_cmd(
         markdown.write_text(to_markdown(report))
     if junit:
         junit.write_text(to_junit(report))
+    if out:
+        write_reports(report, out)
     if json_out:
         print(to_json(report))
     else:

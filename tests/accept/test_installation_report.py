@@ -114,3 +114,23 @@ def test_accept_command_writes_the_report_and_fails_on_findings(
     assert "9 of 14 hops accepted" in md.read_text() and len(ET.parse(xml).findall(".//testcase")) == 14
     saved = json.loads((tmp_path / "state" / "accept" / "latest.json").read_text())
     assert len(saved["hops"]) == 14
+
+
+def test_reports_per_town_and_for_the_whole_rollout(tmp_path: Path) -> None:
+    from countynet.accept.formats import write_reports
+
+    prep = prepare(ROOT / "inventory")
+    rep = accept(prep.radio, load_recordings(REC, radio_commands()), agencies=set(prep.topo.sites))
+    write_reports(rep, tmp_path)
+    towns = sorted(t.name for t in prep.inv.towns)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{n}{s}" for n in [*towns, "rollout"] for s in (".json", ".md", ".xml")
+    )
+    whole = json.loads((tmp_path / "rollout.json").read_text())
+    ids = [h["id"] for h in whole["hops"]]
+    assert len(ids) == len(set(ids)) == len(prep.radio.links) == 134  # every planned hop, once
+    per_town = [h["id"] for t in towns for h in json.loads((tmp_path / f"{t}.json").read_text())["hops"]]
+    assert sorted(per_town) == sorted(ids)
+    thika = (tmp_path / "thika.md").read_text()
+    rows = [line for line in thika.splitlines() if line.startswith("| thika | thk-")]
+    assert "0 of 34 hops accepted" in thika and len(rows) == 34 and all("| not measured |" in r for r in rows)

@@ -69,7 +69,9 @@ def test_cli_writes_one_file_per_site_and_refuses_bad_input(tmp_path: Path) -> N
         ["-i", str(ROOT / "inventory"), "workorder", "--town", "webuye", "--out", str(tmp_path), "--format", "html"],
     )
     assert r.exit_code == 0, r.output
-    assert len(list(tmp_path.glob("*.html"))) == 17
+    assert len(list(tmp_path.glob("wby-*.html"))) == 17  # one page per site
+    book = (tmp_path / "webuye-work-orders.html").read_text()  # and the whole town to print at once
+    assert book.count('<section class="page">') == 17
     r = CliRunner().invoke(app, ["-i", str(ROOT / "inventory"), "workorder", "--town", "webuye", "--site", "nope"])
     assert r.exit_code == 2 and "no agency site 'nope' in webuye" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(app, ["-i", str(ROOT / "inventory"), "workorder", "--town", "webuye", "--format", "pdf"])
