@@ -57,6 +57,48 @@ class _Proj:
         return self.ox + x * self.scale, self.oy - y * self.scale
 
 
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+class _Labels:
+    """Places name labels beside their markers, avoiding the labels already placed (a hub and a
+    tower on one compound, or the PoP next to the hub, would otherwise print over each other)."""
+
+    NEAR = ((12, -8, "start"), (12, 18, "start"), (-12, -8, "end"), (-12, 18, "end"))
+    SPOTS = (
+        *NEAR,
+        *((2 * dx, dy, anchor) for dx, dy, anchor in NEAR),
+        (0, -18, "middle"),
+        (0, 30, "middle"),
+        (0, -32, "middle"),
+        (0, 44, "middle"),
+    )
+
+    def __init__(self) -> None:
+        self.boxes: list[tuple[float, float, float, float]] = []  # markers to keep visible
+        self.placed: list[tuple[float, float, float, float]] = []  # labels already placed
+        self.texts: list[str] = []  # drawn last, over every marker
+
+    def place(self, x: float, y: float, text: str) -> None:
+        w, h = 7.2 * len(text), 17.0
+        best: tuple[int, int, int, str, tuple[float, float, float, float]] | None = None
+        for dx, dy, anchor in self.SPOTS:  # the first free spot, else the one hiding the fewest things
+            left = x + dx - (w if anchor == "end" else w / 2 if anchor == "middle" else 0)
+            box = (left, y + dy - h + 4, left + w, y + dy + 4)
+            hits = sum(_overlap(box, b) for b in self.boxes) + 10 * sum(_overlap(box, b) for b in self.placed)
+            if best is None or hits < best[0]:
+                best = (hits, dx, dy, anchor, box)
+            if not hits:
+                break
+        assert best is not None
+        _hits, dx, dy, anchor, box = best
+        self.placed.append(box)
+        self.texts.append(
+            f'<text class="label" x="{n(x + dx)}" y="{n(y + dy)}" text-anchor="{anchor}">{esc(text)}</text>'
+        )
+
+
 def _beamwidth(sp: SectorPlan) -> float:
     return sp.sector.beamwidth_deg if sp.sector.beamwidth_deg is not None else sp.radio.model.beamwidth_deg
 
@@ -133,7 +175,7 @@ def _device(m: MapInput, name: str, kind: str, shape: str, label: str) -> str:
     )
 
 
-def _pop(m: MapInput, p: _Proj, out: list[str]) -> None:
+def _pop(m: MapInput, p: _Proj, out: list[str], labels: _Labels) -> None:
     if m.pop_at is None:
         return
     hx, hy = p.xy(m.town.hub.location.lat, m.town.hub.location.lon)
@@ -149,13 +191,14 @@ def _pop(m: MapInput, p: _Proj, out: list[str]) -> None:
         y = min(max(hy - math.cos(ang) * H, PAD / 2), H - PAD / 2)
         note = f"{dist:.0f} km away, off the map"
     label = f"NOFBI PoP {m.pop_name} ({note}): eBGP handoff from {m.town.hub.name}"
+    labels.place(x, y, m.pop_name or "")
     out.append(
         f'<line class="handoff" x1="{n(hx)}" y1="{n(hy)}" x2="{n(x)}" y2="{n(y)}"><title>{esc(label)}</title></line>'
     )
     out.append(
         f"<g{attrs(data_kind='pop', data_name=m.pop_name, class_='pop')}>"
         f'<polygon points="{n(x)},{n(y - 10)} {n(x + 10)},{n(y)} {n(x)},{n(y + 10)} {n(x - 10)},{n(y)}"/>'
-        f'<text x="{n(x + 13)}" y="{n(y + 4)}">{esc(m.pop_name)}</text><title>{esc(label)}</title></g>'
+        f"<title>{esc(label)}</title></g>"
     )
 
 
@@ -211,7 +254,14 @@ def town_map(m: MapInput) -> str:
             out.append(
                 f'<line class="fibre" x1="{n(x0)}" y1="{n(y0)}" x2="{n(x1)}" y2="{n(y1)}"><title>{esc(label)}</title></line>'
             )
-    _pop(m, p, out)
+    hx, hy = p.xy(town.hub.location.lat, town.hub.location.lon)
+    labels = _Labels()
+    labels.boxes.append((hx - 10, hy - 10, hx + 10, hy + 10))  # keep the hub marker itself clear
+    for site in town.sites:  # and every site marker (a failed site must stay visible)
+        sx, sy = p.xy(site.location.lat, site.location.lon)
+        labels.boxes.append((sx - 7, sy - 7, sx + 7, sy + 7))
+    labels.place(hx, hy, town.hub.name)
+    _pop(m, p, out, labels)
     out.append('</g><g class="hops">')
     _hops(m, p, out)
     out.append('</g><g class="devices">')
@@ -222,11 +272,10 @@ def town_map(m: MapInput) -> str:
         x, y = p.xy(bs.location.lat, bs.location.lon)
         tri = f'<polygon points="{n(x)},{n(y - 11)} {n(x + 10)},{n(y + 7)} {n(x - 10)},{n(y + 7)}"/>'
         out.append(_device(m, bs.name, "tower", tri, f"tower {bs.name}"))
-        out.append(f'<text class="label" x="{n(x + 12)}" y="{n(y - 8)}" aria-hidden="true">{esc(bs.name)}</text>')
-    hx, hy = p.xy(town.hub.location.lat, town.hub.location.lon)
+        labels.place(x, y, bs.name)
     sq = f'<rect x="{n(hx - 9)}" y="{n(hy - 9)}" width="18" height="18"/>'
     out.append(_device(m, town.hub.name, "hub", sq, f"hub {town.hub.name}"))
-    out.append(f'<text class="label" x="{n(hx + 12)}" y="{n(hy + 18)}" aria-hidden="true">{esc(town.hub.name)}</text>')
+    out.append('</g><g class="labels" aria-hidden="true">' + "".join(labels.texts))
     out.append("</g></svg>")
     return "\n".join(out)
 
