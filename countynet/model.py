@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from countynet.errors import CountynetError
 from countynet.findings import Finding
+from countynet.inventory import limits
 from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR, Inventory, gc_paused, load
 from countynet.inventory.topology import Topology, build
 
@@ -182,7 +183,7 @@ def load_model(root: Path | str, cached: bool = True) -> Model:
     Raises InventoryLoadError (with the findings) when the files cannot be loaded at all.
     """
     root = Path(root)
-    key = (str(root.resolve()), _fingerprint(root))
+    key = (str(root.resolve()), _fingerprint(root), limits.current())  # a smaller budget must load again
     if cached:
         with _CACHE_LOCK:
             hit = _CACHE.get(key)

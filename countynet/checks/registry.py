@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from countynet.errors import Pos
 from countynet.findings import Finding, Severity
+from countynet.inventory.limits import RULES as LIMIT_RULES
 
 Scope = Literal["model", "rendered"]
 
@@ -47,6 +48,8 @@ BUILTIN = {
     "CN000": ("yaml-syntax", "error", "the file is not valid YAML"),
     "CN001": ("schema", "error", "a key is missing, unknown, or has a value of the wrong type or range"),
     "CN002": ("duplicate-key", "error", "a key appears twice in one mapping (YAML would silently keep the last)"),
+    # The loading budget (countynet/inventory/limits.py): CN003-CN009.
+    **{rid: (name, "error", desc) for rid, (name, desc) in LIMIT_RULES.items()},
 }
 
 

@@ -1,7 +1,9 @@
 """Load an inventory folder into the typed model, keeping file:line for every object.
 
 Schema problems are returned as findings (rule CN001/CN002) so that one run reports all
-of them; only an unreadable folder or YAML syntax stops the load with a CountynetError.
+of them; only an unreadable folder stops the load with a CountynetError. Every file is read
+within the loading budget (countynet.inventory.limits): a file the budget refuses (too large,
+too deep, an alias bomb, a symlink out of the folder...) is one finding, CN000-CN009.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from pydantic import BaseModel, ValidationError
 
 from countynet.errors import CountynetError, Pos
 from countynet.findings import Finding
+from countynet.inventory import limits as lim
+from countynet.inventory.limits import Budget, InputRefused, Limits
 from countynet.inventory.model import Network, Node, Nofbi, Town
-from countynet.inventory.yaml_source import SourceMap, YamlSyntaxError, load_yaml
+from countynet.inventory.yaml_source import SourceMap, load_yaml
 
 NETWORK_FILE = "network.yml"
 NOFBI_FILE = "nofbi.yml"
@@ -78,13 +82,31 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path | str) -> LoadResult:
-    """Read network.yml, nofbi.yml, towns/*.yml and the allocation lock from `root`."""
+def load(root: Path | str, limits: Limits | None = None) -> LoadResult:
+    """Read network.yml, nofbi.yml, towns/*.yml and the allocation lock from `root`, within `limits`."""
     with gc_paused():
-        return _load(root)
+        return _load(root, limits or lim.current())
 
 
-def _load(root: Path | str) -> LoadResult:
+def _town_files(root: Path, limits: Limits, findings: list[Finding]) -> list[Path]:
+    """towns/*.yml and *.yaml; more than the `files` limit is one finding and none are read."""
+    folder = root / TOWNS_DIR
+    files = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+    if len(files) > limits.files:
+        findings.append(
+            Finding(
+                lim.FILES,
+                "error",
+                f"{len(files)} town files, over the files limit of {limits.files}",
+                "raise COUNTYNET_LIMIT_FILES if this is a real inventory",
+                Pos(_display(root, folder)),
+            )
+        )
+        return []
+    return files
+
+
+def _load(root: Path, limits: Limits) -> LoadResult:
     root = Path(root)
     if not root.is_dir():
         raise CountynetError(
@@ -92,20 +114,21 @@ def _load(root: Path | str) -> LoadResult:
         )
     smap = SourceMap()
     findings: list[Finding] = []
+    budget = Budget(limits)
 
     def read(path: Path) -> Any:
         try:
-            return load_yaml(path, smap, _display(root, path))
-        except YamlSyntaxError as exc:
+            return load_yaml(path, smap, _display(root, path), budget, root)
+        except InputRefused as exc:
             pos = exc.where if isinstance(exc.where, Pos) else Pos(_display(root, path))
-            findings.append(Finding("CN000", "error", exc.what, exc.fix, pos))
+            findings.append(Finding(exc.rule, "error", exc.what, exc.fix, pos))
             return _UNREADABLE
 
     net_path, nofbi_path = root / NETWORK_FILE, root / NOFBI_FILE
     network = _parse(Network, read(net_path), _display(root, net_path), smap, findings)
     nofbi = _parse(Nofbi, read(nofbi_path), _display(root, nofbi_path), smap, findings)
-    town_files = sorted((root / TOWNS_DIR).glob("*.yml")) + sorted((root / TOWNS_DIR).glob("*.yaml"))
-    if not town_files:
+    town_files = _town_files(root, limits, findings)
+    if not town_files and not findings:
         raise CountynetError(f"no town files in {root / TOWNS_DIR}", "add one towns/<town>.yml per town")
     towns = [_parse(Town, read(p), _display(root, p), smap, findings) for p in town_files]
 

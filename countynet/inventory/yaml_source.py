@@ -1,13 +1,17 @@
 """Read YAML into plain Python values while remembering where every value came from.
 
-libyaml parses (fast, with marks); we construct values ourselves from its event stream so
-that each mapping key and sequence item gets a position, and duplicate keys become findings
-instead of being silently overwritten as PyYAML does. Positions are kept as (line, col)
-pairs and turned into Pos objects only when a finding or an object asks for one.
+libyaml parses (fast, with marks); we construct values ourselves from its event stream, one
+event at a time, so that each mapping key and sequence item gets a position, duplicate keys
+become findings instead of being silently overwritten as PyYAML does, and the loading budget
+(countynet.inventory.limits) is enforced before anything big is built: nesting depth, number of
+values, value length, and alias uses counted as expanded (an alias bomb is refused after a few
+hundred events, never expanded; an alias inside its own anchor, e.g. a merge-key loop, is refused).
+Positions are kept as (line, col) pairs and turned into Pos objects only when asked for.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +19,9 @@ from typing import Any
 
 import yaml
 
-from countynet.errors import CountynetError, Pos
+from countynet.errors import Pos
+from countynet.inventory import limits as lim
+from countynet.inventory.limits import Budget, InputRefused, Limits
 
 try:  # libyaml is in the PyPI wheels; the pure-Python loader is the same, only slower
     from yaml import CSafeLoader as _Loader
@@ -25,8 +31,11 @@ except ImportError:  # pragma: no cover
 Path_ = tuple[str | int, ...]
 
 
-class YamlSyntaxError(CountynetError):
+class YamlSyntaxError(InputRefused):
     """The file is not YAML the loader can read; reported as finding CN000."""
+
+    def __init__(self, what: str, fix: str = "", where: Pos | str | None = None) -> None:
+        super().__init__("CN000", what, fix, where)
 
 
 class Positions(Mapping[tuple[str, Path_], Pos]):
@@ -83,20 +92,18 @@ class _Constructor(yaml.constructor.SafeConstructor):
     pass
 
 
-def _mark(file: str, node: yaml.Node) -> Pos:
-    return Pos(file, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def load_yaml(path: Path, smap: SourceMap, display: str | None = None) -> Any:
-    """Parse one file; syntax errors become a CountynetError pointing at the line."""
+def load_yaml(
+    path: Path,
+    smap: SourceMap,
+    display: str | None = None,
+    budget: Budget | None = None,
+    root: Path | None = None,
+) -> Any:
+    """Read one user file within the budget and parse it; problems raise InputRefused with a position."""
     name = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CountynetError(f"file not found: {name}", "create it or point --inventory at the right folder") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise YamlSyntaxError(f"cannot read {name}: {exc}", "save the file as UTF-8 text", name) from None
-    return parse_yaml(text, name, smap)
+    limits = budget.limits if budget else lim.current()
+    data = lim.read_user_file(path, limits, root=root, display=name, budget=budget)
+    return parse_yaml(lim.decode_utf8(data, name), name, smap, limits)
 
 
 def _syntax_error(exc: yaml.YAMLError, name: str) -> YamlSyntaxError:
@@ -108,38 +115,30 @@ def _syntax_error(exc: yaml.YAMLError, name: str) -> YamlSyntaxError:
     return YamlSyntaxError(f"YAML syntax: {exc}", "fix the file's syntax", Pos(name))
 
 
-def parse_yaml(text: str, name: str, smap: SourceMap) -> Any:
-    """Parse `text` into plain values, recording positions in `smap`.
-
-    The fast path reads libyaml's event stream and builds values directly (no node tree, no
-    Mark-per-node objects kept, common scalar tags constructed inline). Documents using
-    anchors, aliases or merge keys, or holding several documents, take the node-tree path,
-    whose behaviour (and error messages) the fast path reproduces.
-    """
+def parse_yaml(text: str, name: str, smap: SourceMap, limits: Limits | None = None) -> Any:
+    """Parse `text` into plain values, recording positions in `smap`, within `limits`."""
+    limits = limits or lim.current()
+    if len(text) > limits.file_bytes:  # text that did not come through read_user_file
+        raise InputRefused(
+            lim.SIZE, f"{name} is over the file_bytes limit ({limits.file_bytes})", "split it", Pos(name, 1, 1)
+        )
+    loader = _Loader(text)
     try:
-        events = _events(text)
+        return _Builder(loader, name, smap, limits).document()
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, name) from None
-    if events is None:
-        return _parse_nodes(text, name, smap)
-    return _EventBuilder(events, name, smap).document()
-
-
-def _parse_nodes(text: str, name: str, smap: SourceMap) -> Any:
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise _syntax_error(exc, name) from None
-    if node is None:
-        return None
-    ctor = _Constructor()
-    return _build(node, name, (), smap, ctor, depth=0)
+    finally:
+        loader.dispose()
 
 
 _SCALAR = yaml.ScalarEvent
+_ALIAS = yaml.AliasEvent
 _MAP_START = yaml.MappingStartEvent
+_MAP_END = yaml.MappingEndEvent
 _SEQ_START = yaml.SequenceStartEvent
+_SEQ_END = yaml.SequenceEndEvent
 _DOC_START = yaml.DocumentStartEvent
+_STREAM_END = yaml.StreamEndEvent
 _STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _BOOL, _NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -149,46 +148,62 @@ _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 _FIRST_CHARS: frozenset[str] | None = None if None in _RESOLVERS else frozenset(c for c in _RESOLVERS if c)
 
 
-def _events(text: str) -> list[Any] | None:
-    """Every event of a one-document stream without anchors or aliases; None when the node path must run."""
-    loader = _Loader(text)
-    try:
-        events = []
-        append = events.append
-        docs = 0
-        while loader.check_event():
-            ev = loader.get_event()
-            cls = type(ev)
-            if cls is _SCALAR:
-                if ev.anchor is not None or ev.value == "<<" or ev.tag == _MERGE:
-                    return None  # merge keys: flatten_mapping on the node path
-            elif cls is _MAP_START or cls is _SEQ_START:
-                if ev.anchor is not None:
-                    return None
-            elif cls is yaml.AliasEvent:
-                return None
-            elif cls is _DOC_START:
-                docs += 1
-                if docs > 1:
-                    return None  # compose reports "expected a single document"
-            append(ev)
-        return events
-    finally:
-        loader.dispose()
+@dataclass
+class _Anchor:
+    value: Any
+    nodes: int  # values it holds, its own aliases expanded
+    depth: int  # levels below it
 
 
-class _EventBuilder:
-    """Builds values from a flat event list, recording positions exactly as `_build` does."""
+class _Builder:
+    """Builds values from libyaml's event stream, pulling one event at a time.
 
-    def __init__(self, events: list[Any], file: str, smap: SourceMap) -> None:
-        self.events = events
-        self.i = 0
+    Recursion depth is bounded by the `depth` limit, checked before descending. Every value
+    counts against `nodes`; an alias counts as the values of its anchor (checked before copying).
+    """
+
+    def __init__(self, loader: Any, file: str, smap: SourceMap, limits: Limits) -> None:
+        self.get = loader.get_event
         self.file = file
         self.smap = smap
         self.data = smap.positions._data
+        self.limits = limits
+        self.max_nodes = limits.nodes
+        self.max_depth = limits.depth
+        self.max_chars = limits.scalar_chars
+        self.nodes = 0
+        self.deepest = 0
+        self.aliases = 0
+        self.alias_nodes = 0
+        self.anchors: dict[str, _Anchor] = {}
+        self.open_anchors: set[str] = set()
         self.resolver = yaml.resolver.Resolver()
         self.ctor = _Constructor()
         self.tags: dict[str, str] = {}  # plain scalar -> resolved tag, for this file
+
+    def _pos(self, ev: Any) -> Pos:
+        m = ev.start_mark
+        return Pos(self.file, m.line + 1, m.column + 1)
+
+    def refuse(self, rule: str, what: str, fix: str, ev: Any) -> InputRefused:
+        return InputRefused(rule, what, fix, self._pos(ev))
+
+    def document(self) -> Any:
+        get = self.get
+        ev = get()  # StreamStart
+        ev = get()
+        if ev is None or type(ev) is _STREAM_END:
+            return None
+        value = self.value(get(), (), 0)
+        get()  # DocumentEnd
+        ev = get()
+        if type(ev) is _DOC_START:
+            raise YamlSyntaxError(
+                "YAML syntax: expected a single document in the stream, but found another document",
+                "keep one document per file (remove the '---' line)",
+                self._pos(ev),
+            )
+        return value
 
     def resolve(self, value: str) -> str:
         """The implicit tag of a plain scalar, as the Resolver gives it (cached; most text skips the regexes)."""
@@ -202,24 +217,16 @@ class _EventBuilder:
                 self.tags[value] = tag
         return tag
 
-    def document(self) -> Any:
-        events = self.events
-        # StreamStart [DocumentStart node DocumentEnd] StreamEnd
-        i = 0
-        while i < len(events) and type(events[i]) is not _DOC_START:
-            i += 1
-        if i >= len(events):
-            return None
-        self.i = i + 1
-        return self.node((), 0)
-
-    def _pos(self, ev: Any) -> Pos:
-        m = ev.start_mark
-        return Pos(self.file, m.line + 1, m.column + 1)
-
     def scalar(self, ev: Any) -> Any:
-        tag = ev.tag
         value = ev.value
+        if len(value) > self.max_chars:
+            raise self.refuse(
+                lim.SCALAR,
+                f"a value of {len(value)} characters, over the scalar_chars limit of {self.max_chars}",
+                "shorten it",
+                ev,
+            )
+        tag = ev.tag
         if tag is None or tag == "!":
             tag = self.resolve(value) if ev.implicit[0] else _STR
         if tag == _STR:
@@ -247,75 +254,146 @@ class _EventBuilder:
         except (ValueError, OverflowError) as exc:
             raise YamlSyntaxError(f"bad value: {exc}", "quote the value", self._pos(ev)) from None
 
-    def node(self, path: Path_, depth: int) -> Any:
-        ev = self.events[self.i]
-        self.i += 1
-        if depth > 64:
-            raise YamlSyntaxError("YAML nested too deeply", "flatten the structure", self._pos(ev))
+    def count(self, n: int, ev: Any) -> None:
+        self.nodes += n
+        if self.nodes > self.max_nodes:
+            raise self.refuse(
+                lim.NODES,
+                f"more than {self.max_nodes} values in this file (the nodes limit, aliases counted expanded)",
+                "split the file, or raise COUNTYNET_LIMIT_NODES if this is a real inventory",
+                ev,
+            )
+
+    def value(self, ev: Any, path: Path_, depth: int) -> Any:
+        cls = type(ev)
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            self.count(0, ev)
         key = (self.file, path)
         data = self.data
         if key not in data:
             m = ev.start_mark
             data[key] = (m.line + 1, m.column + 1)
-        cls = type(ev)
         if cls is _SCALAR:
-            return self.scalar(ev)
-        events = self.events
-        if cls is _SEQ_START:
-            out_list: list[Any] = []
-            n = 0
-            while type(events[self.i]) is not yaml.SequenceEndEvent:
-                out_list.append(self.node((*path, n), depth + 1))
-                n += 1
-            self.i += 1
-            return out_list
-        out: dict[Any, Any] = {}
-        file = self.file
+            out = self.scalar(ev)
+            if ev.anchor is not None:
+                self.remember(ev, ev.anchor, out, 1, 0)
+            return out
+        if cls is _ALIAS:
+            return self.alias(ev, depth)
+        if depth >= self.max_depth:
+            raise self.refuse(
+                lim.DEPTH,
+                f"values nested more than {self.max_depth} levels deep (the depth limit)",
+                "flatten the structure",
+                ev,
+            )
+        if depth >= self.deepest:
+            self.deepest = depth + 1
+        anchor = ev.anchor
+        if anchor is None:
+            return self.sequence(path, depth) if cls is _SEQ_START else self.mapping(path, depth)
+        if self.limits.aliases == 0:
+            raise self.refuse(lim.ALIAS, f"anchor &{anchor}: anchors and aliases are refused", "write it out", ev)
+        start, deepest = self.nodes, self.deepest
+        self.deepest = depth + 1
+        self.open_anchors.add(anchor)
+        out = self.sequence(path, depth) if cls is _SEQ_START else self.mapping(path, depth)
+        self.open_anchors.discard(anchor)
+        self.remember(ev, anchor, out, self.nodes - start + 1, self.deepest - depth)
+        self.deepest = max(deepest, self.deepest)
+        return out
+
+    def remember(self, ev: Any, anchor: str, value: Any, nodes: int, depth: int) -> None:
+        if self.limits.aliases == 0:
+            raise self.refuse(lim.ALIAS, f"anchor &{anchor}: anchors and aliases are refused", "write it out", ev)
+        self.anchors[anchor] = _Anchor(value, nodes, depth)
+
+    def alias(self, ev: Any, depth: int) -> Any:
+        name = ev.anchor
+        if name in self.open_anchors:
+            raise self.refuse(
+                lim.ALIAS, f"alias *{name} is used inside its own anchor &{name} (a loop)", "remove the alias", ev
+            )
+        anchor = self.anchors.get(name)
+        if anchor is None:
+            raise YamlSyntaxError(f"YAML syntax: found undefined alias '{name}'", "define the anchor first", self._pos(ev))
+        self.aliases += 1
+        self.alias_nodes += anchor.nodes
+        limits = self.limits
+        if self.aliases > limits.aliases:
+            what = f"alias *{name}: more than {limits.aliases} alias uses in this file (the aliases limit)"
+        elif self.alias_nodes > limits.alias_nodes:
+            what = f"alias *{name}: aliases in this file expand to {self.alias_nodes} values, over the alias_nodes limit of {limits.alias_nodes}"
+        else:
+            what = ""
+        if what:
+            raise self.refuse(lim.ALIAS, what, "write the values out instead of nesting aliases", ev)
+        self.count(anchor.nodes - 1, ev)  # the alias itself was counted as one value
+        if depth + anchor.depth > self.max_depth:
+            raise self.refuse(
+                lim.DEPTH, f"alias *{name} nests values more than {self.max_depth} levels deep", "flatten it", ev
+            )
+        value = anchor.value
+        return copy.deepcopy(value) if isinstance(value, dict | list) else value
+
+    def sequence(self, path: Path_, depth: int) -> list[Any]:
+        out: list[Any] = []
+        get = self.get
+        n = 0
         while True:
-            kev = events[self.i]
-            kcls = type(kev)
-            if kcls is yaml.MappingEndEvent:
-                self.i += 1
+            ev = get()
+            if type(ev) is _SEQ_END:
                 return out
+            out.append(self.value(ev, (*path, n), depth + 1))
+            n += 1
+
+    def mapping(self, path: Path_, depth: int) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        merged: dict[Any, Any] | None = None
+        merge_pos: tuple[int, int] = (0, 0)
+        get, data, file = self.get, self.data, self.file
+        while True:
+            kev = get()
+            kcls = type(kev)
+            if kcls is _MAP_END:
+                break
             if kcls is not _SCALAR:
                 raise YamlSyntaxError("a mapping key must be a plain value", "quote the key", self._pos(kev))
-            self.i += 1
+            self.nodes += 1
+            if self.nodes > self.max_nodes:
+                self.count(0, kev)
+            m = kev.start_mark
+            if kev.tag == _MERGE or (kev.value == "<<" and kev.implicit[0] and kev.tag is None):
+                merge_pos = (m.line + 1, m.column + 1)
+                merged = self.merge(get(), path, depth, merged)
+                continue
             k = self.scalar(kev)
             if not isinstance(k, str | int | float | bool) and k is not None:
                 k = str(k)
-            m = kev.start_mark
             if k in out:
                 self.smap.duplicates.append((Pos(file, m.line + 1, m.column + 1), str(k)))
             child = (*path, k)
             data[(file, child)] = (m.line + 1, m.column + 1)
-            out[k] = self.node(child, depth + 1)
+            out[k] = self.value(get(), child, depth + 1)
+        if merged is None:
+            return out
+        for k in merged:  # merged keys sit at the `<<` line; explicit keys override them
+            data.setdefault((file, (*path, k)), merge_pos)
+        merged.update(out)
+        return merged
 
-
-def _build(node: yaml.Node, file: str, path: Path_, smap: SourceMap, ctor: _Constructor, depth: int) -> Any:
-    """The node-tree path (anchors, aliases, merge keys): same values and positions as the fast path."""
-    if depth > 64:
-        raise YamlSyntaxError("YAML nested too deeply", "flatten the structure", _mark(file, node))
-    smap.positions.setdefault((file, path), _mark(file, node))
-    if isinstance(node, yaml.MappingNode):
+    def merge(self, ev: Any, path: Path_, depth: int, merged: dict[Any, Any] | None) -> dict[Any, Any]:
+        """`<<: *a` or `<<: [*a, *b]` (the first mapping wins, as in PyYAML)."""
+        value = self.value(ev, (*path, "<<"), depth + 1)
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(s, dict) for s in sources):
+            raise YamlSyntaxError(
+                "YAML syntax: expected a mapping or list of mappings for merging", "merge mappings only", self._pos(ev)
+            )
         out: dict[Any, Any] = {}
-        ctor.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlSyntaxError("a mapping key must be a plain value", "quote the key", _mark(file, key_node))
-            key = ctor.construct_object(key_node)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                key = str(key)
-            if key in out:
-                smap.duplicates.append((_mark(file, key_node), str(key)))
-            child = (*path, key)
-            smap.positions[(file, child)] = _mark(file, key_node)
-            out[key] = _build(value_node, file, child, smap, ctor, depth + 1)
+        for src in reversed(sources):
+            out.update(src)
+        if merged:
+            out.update(merged)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(v, file, (*path, i), smap, ctor, depth + 1) for i, v in enumerate(node.value)]
-    try:
-        return ctor.construct_object(node)
-    except yaml.YAMLError as exc:
-        raise YamlSyntaxError(f"bad value: {exc}", "quote the value", _mark(file, node)) from None
-    except (ValueError, OverflowError) as exc:
-        raise YamlSyntaxError(f"bad value: {exc}", "quote the value", _mark(file, node)) from None

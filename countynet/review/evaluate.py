@@ -19,8 +19,9 @@ from typing import Any
 
 from countynet.allocate.allocator import Allocation
 from countynet.checks.engine import Report, validate
-from countynet.errors import Pos
+from countynet.errors import CountynetError, Pos
 from countynet.findings import Finding
+from countynet.inventory.limits import read_user_file
 from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR
 from countynet.model import InventoryLoadError, load_model
 
@@ -51,9 +52,10 @@ def _town_files(root: Path) -> dict[str, Path]:
 
 
 def _read(path: Path) -> bytes | None:
+    """The file's bytes within the loading budget; None when absent or refused (the load reports why)."""
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_user_file(path, root=path.parent.parent if path.parent.name == TOWNS_DIR else path.parent)
+    except (CountynetError, OSError):
         return None
 
 
@@ -126,8 +128,8 @@ def reduced_copy(root: Path, towns: set[str], dest: Path) -> Path | None:
             shutil.copy(root / f, dest / f)
     (dest / TOWNS_DIR).mkdir()
     for name, path in _town_files(root).items():
-        data = path.read_bytes()
-        town = _town_name(data)
+        data = _read(path)
+        town = _town_name(data) if data is not None else None
         if town is None:
             return None
         if town in towns:

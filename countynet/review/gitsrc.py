@@ -2,17 +2,23 @@
 
 A revision is read with `git archive` into a temporary folder, so the working tree, the index and
 the current branch are never touched (the review runs in CI checkouts and in people's clones).
+Both revisions come from a pull request's world, so the archive is untrusted: it is streamed, and
+every tar member is inspected before it is written (countynet.inventory.limits: file count, file
+and total size, paths out of the folder, symlinks out of it, hard links and special files).
 """
 
 from __future__ import annotations
 
-import io
+import posixpath
 import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from countynet.errors import CountynetError
+from countynet.errors import CountynetError, Pos
+from countynet.inventory import limits as lim
+from countynet.inventory.limits import InputRefused, Limits
 
 # Where a repository keeps templates: a user's override folder, or the package's own folder when
 # the repository is countynet itself. Absent from both sides: the installed package's templates.
@@ -90,21 +96,84 @@ def templates_at(repo: Repo, commit: str | None, dest: Path) -> Path | None:
         if commit is None:
             local = repo.top / rel
             if local.is_dir():
+                lim.check_tree(local, display=rel)  # rendered into the plan: no symlink may leak a file
                 return local
         elif exists(repo, commit, rel):
             return extract(repo, commit, rel, dest)
     return None
 
 
-def extract(repo: Repo, commit: str, path: str, dest: Path) -> Path | None:
-    """Write folder `path` as of `commit` under `dest` and return its new location (None: absent)."""
+def extract(repo: Repo, commit: str, path: str, dest: Path, limits: Limits | None = None) -> Path | None:
+    """Write folder `path` as of `commit` under `dest` and return its new location (None: absent).
+
+    Raises InputRefused (naming the file, as it is in the repository) when the revision's folder
+    goes beyond the budget; nothing past the refused member is read.
+    """
     if not exists(repo, commit, path):
         return None
-    args = ["archive", "--format=tar", commit]
+    limits = limits or lim.current()
+    args = ["git", "-C", str(repo.top), "archive", "--format=tar", commit]
     if path:
         args += ["--", path]
-    data = repo.git(*args).stdout
     dest.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(dest, filter="data")
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None
+        _extract_stream(proc.stdout, path, dest, limits)
+    finally:
+        proc.kill()  # refused early: stop git writing the rest
+        proc.wait()
     return dest / path if path else dest
+
+
+def _extract_stream(stream: IO[bytes], path: str, dest: Path, limits: Limits) -> None:
+    prefix = path.rstrip("/") + "/" if path else ""
+    count = total = 0
+    with tarfile.open(fileobj=stream, mode="r|") as tar:
+        for member in tar:
+            count += 1
+            if count > limits.files:
+                raise InputRefused(
+                    lim.FILES,
+                    f"the revision holds more than {limits.files} files under {path or '.'}",
+                    "raise COUNTYNET_LIMIT_FILES if this is a real inventory",
+                    Pos(path or "."),
+                )
+            _check_member(member, prefix, limits)
+            total += member.size if member.isreg() else 0
+            if total > limits.total_bytes:
+                raise InputRefused(
+                    lim.SIZE,
+                    f"the revision's files hold over {limits.total_bytes} bytes (the total_bytes limit)",
+                    "raise COUNTYNET_LIMIT_TOTAL_BYTES if this is a real inventory",
+                    Pos(member.name, 1, 1),
+                )
+            tar.extract(member, dest, filter="data")
+
+
+def _check_member(member: tarfile.TarInfo, prefix: str, limits: Limits) -> None:
+    """Refuse a member before anything of it is written (its header is all that has been read)."""
+    name = member.name
+    where = Pos(name, 1, 1)
+    norm = posixpath.normpath(name)
+    if name.startswith("/") or norm == ".." or norm.startswith("../") or not (name + "/").startswith(prefix):
+        raise InputRefused(lim.OUTSIDE, "a path outside the folder in the archive", "remove it", where)
+    if member.issym():
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), member.linkname))
+        if member.linkname.startswith("/") or not (target + "/").startswith(prefix):
+            raise InputRefused(
+                lim.OUTSIDE,
+                f"this file leads outside the inventory folder (a symlink to {member.linkname})",
+                "replace the symlink by the file itself",
+                where,
+            )
+    elif not (member.isreg() or member.isdir()):
+        raise InputRefused(lim.OUTSIDE, "this is not a regular file", "replace it by a plain file", where)
+    if member.isreg() and member.size > limits.file_bytes:
+        raise InputRefused(
+            lim.SIZE,
+            f"this file is {member.size / lim.MiB:.1f} MB, over the file_bytes limit of "
+            f"{limits.file_bytes / lim.MiB:.1f} MB",
+            "split the file, or raise COUNTYNET_LIMIT_FILE_BYTES if this is a real inventory",
+            where,
+        )

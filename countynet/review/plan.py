@@ -20,9 +20,10 @@ from typing import Any
 from jinja2 import TemplateError
 
 from countynet import platforms
-from countynet.errors import CountynetError
+from countynet.errors import CountynetError, Pos
 from countynet.findings import Finding
 from countynet.intent.secrets import env_resolver, redactor, secret_values
+from countynet.inventory.limits import InputRefused
 from countynet.inventory.loader import TOWNS_DIR
 from countynet.render.renderer import render_intents
 from countynet.review import gitsrc
@@ -282,6 +283,11 @@ def _has_towns(root: Path) -> bool:
 
 
 # ------------------------------------------------------------------ the plan
+def _finding(exc: InputRefused) -> Finding:
+    where = exc.where if isinstance(exc.where, Pos) else None
+    return Finding(exc.rule, "error", exc.what, exc.fix, where)
+
+
 def compute_plan(inventory: Path, base: str, head: str | None = None, full: bool = False) -> Plan:
     """Plan the change from revision `base` to revision `head` (None: the working tree)."""
     start = time.perf_counter()
@@ -292,13 +298,23 @@ def compute_plan(inventory: Path, base: str, head: str | None = None, full: bool
     plan = Plan(base, base_commit, head or "working tree", head_commit)
     with tempfile.TemporaryDirectory(prefix="countynet-review-") as tmp_name:
         tmp = Path(tmp_name)
-        base_root = gitsrc.extract(repo, base_commit, repo.inventory, tmp / "base")
-        base_tpl = gitsrc.templates_at(repo, base_commit, tmp / "base-templates")
-        head_tpl = gitsrc.templates_at(repo, head_commit, tmp / "head-templates")
-        if head_commit is None:
-            head_root: Path | None = inventory
-        else:
-            head_root = gitsrc.extract(repo, head_commit, repo.inventory, tmp / "head")
+        try:  # the base can be hostile too (a pull request against a branch its author controls)
+            base_root = gitsrc.extract(repo, base_commit, repo.inventory, tmp / "base")
+            base_tpl = gitsrc.templates_at(repo, base_commit, tmp / "base-templates")
+        except InputRefused as exc:
+            plan.notes.append(f"the revision {base} is refused: {_finding(exc).format()}; every device is new")
+            base_root, base_tpl = None, None
+        try:
+            head_tpl = gitsrc.templates_at(repo, head_commit, tmp / "head-templates")
+            if head_commit is None:
+                head_root: Path | None = inventory
+            else:
+                head_root = gitsrc.extract(repo, head_commit, repo.inventory, tmp / "head")
+        except InputRefused as exc:
+            plan.findings = [_finding(exc)]
+            plan.notes.append("the head revision is refused by the loading budget: no device plan")
+            plan.seconds = time.perf_counter() - start
+            return plan
         if head_root is None or not head_root.is_dir():
             raise CountynetError(f"no inventory folder {shown!r} at {plan.head}", "pass --inventory DIR")
         if base_root is None:

@@ -2,7 +2,9 @@
 
 Each folder under `errors/` is named `<RULE-ID>-<what>` and holds only the files that differ
 from `tests/fixtures/mini` (copied over it), plus `expected.txt`: finding lines, with paths
-relative to the inventory folder `inv/`. A file named `<name>.delete` removes `<name>`.
+relative to the inventory folder `inv/`. A file named `<name>.delete` removes `<name>`; one named
+`<name>.symlink` makes `<name>` a symlink to the path it holds; a file `env` holds KEY=VALUE
+lines set in the environment for the case (e.g. a small COUNTYNET_LIMIT_* budget).
 Set COUNTYNET_REGEN=1 to rewrite expected.txt from the current output (review the diff!).
 """
 
@@ -26,11 +28,15 @@ def build_case(case: Path, tmp_path: Path) -> Path:
     inv = tmp_path / "inv"
     shutil.copytree(MINI, inv)
     for src in case.rglob("*"):
-        if src.is_dir() or src.name == "expected.txt":
+        if src.is_dir() or src.name in ("expected.txt", "env"):
             continue
         rel = src.relative_to(case)
         if src.suffix == ".delete":
             (inv / rel.with_suffix("")).unlink()
+            continue
+        if src.suffix == ".symlink":
+            (inv / rel.with_suffix("")).unlink(missing_ok=True)
+            (inv / rel.with_suffix("")).symlink_to(src.read_text().strip())
             continue
         (inv / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(src, inv / rel)
@@ -39,6 +45,10 @@ def build_case(case: Path, tmp_path: Path) -> Path:
 
 def run_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     build_case(case, tmp_path)
+    env = case / "env"
+    for line in env.read_text().splitlines() if env.exists() else []:
+        key, _, value = line.partition("=")
+        monkeypatch.setenv(key.strip(), value.strip())
     monkeypatch.chdir(tmp_path)
     from countynet.errors import CountynetError
 
