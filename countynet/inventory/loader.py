@@ -106,7 +106,7 @@ def _town_files(root: Path, limits: Limits, findings: list[Finding]) -> list[Pat
     return files
 
 
-def _load(root: Path, limits: Limits) -> LoadResult:
+def _load(root: Path | str, limits: Limits) -> LoadResult:
     root = Path(root)
     if not root.is_dir():
         raise CountynetError(
@@ -281,7 +281,7 @@ def _node_fields(cls: type[Node]) -> tuple[str, ...]:
 def _attach(obj: Any, file: str, path: tuple[str | int, ...], smap: SourceMap) -> None:
     """Give every model object its file, path and position, for findings."""
     if isinstance(obj, Node):
-        private = obj.__pydantic_private__  # set directly: pydantic's __setattr__ is slow per object
+        private: dict[str, Any] = obj.__pydantic_private__  # type: ignore[assignment]  # set directly: pydantic's __setattr__ is slow per object
         private["_file"] = file
         private["_path"] = path
         private["_pos"] = smap.find(file, path)

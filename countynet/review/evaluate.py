@@ -41,6 +41,7 @@ class SideData:
     towns: set[str] = field(default_factory=set)
     report: Report | None = None
     loaded: bool = True
+    problems: list[Finding] = field(default_factory=list)  # why it did not load (rules=False)
 
 
 # ------------------------------------------------------------------ scope
@@ -130,7 +131,7 @@ def reduced_copy(root: Path, towns: set[str], dest: Path) -> Path | None:
     for name, path in _town_files(root).items():
         data = _read(path)
         town = _town_name(data) if data is not None else None
-        if town is None:
+        if data is None or town is None:
             return None
         if town in towns:
             (dest / TOWNS_DIR / name).write_bytes(data)
@@ -183,8 +184,9 @@ def evaluate(root: Path | None, scope: set[str] | None, rules: bool, shown: str 
         report = None
         try:
             ctx = load_model(root, cached=False)
-        except InventoryLoadError:
-            ctx = None
+        except InventoryLoadError as exc:
+            problems = _relocate(exc.findings, root, shown) if shown is not None else exc.findings
+            return SideData(loaded=False, problems=problems)
     if ctx is None:
         return SideData(report=report, loaded=False)
     inv, topo = ctx.inv, ctx.topo

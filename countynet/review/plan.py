@@ -336,12 +336,13 @@ def compute_plan(inventory: Path, base: str, head: str | None = None, full: bool
             base_side = SideData()  # no town in scope exists on the base: nothing to load there
         else:
             try:
-                base_side = evaluate(base_dir, scope, rules=False)
+                base_side = evaluate(base_dir, scope, rules=False, shown=shown)
             except CountynetError as exc:
                 base_side = SideData(loaded=False)
                 plan.notes.append(f"the inventory at {base} cannot be loaded ({exc.what})")
             if base_root is not None and not base_side.loaded:
-                plan.notes.append(f"the inventory at {base} does not load: every device is compared with nothing")
+                why = f" ({base_side.problems[0].format()})" if base_side.problems else ""
+                plan.notes.append(f"the inventory at {base} does not load{why}: every device is compared with nothing")
         assert head_side.report is not None
         plan.findings = head_side.report.findings
         if not head_side.loaded:
