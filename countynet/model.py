@@ -157,7 +157,7 @@ class Model:
 
 
 # ---------------------------------------------------------------------- loading
-_CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Model] = {}
+_CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...], limits.Limits], Model] = {}
 _CACHE_LOCK = threading.Lock()
 
 
