@@ -200,7 +200,7 @@ def select_towers(
                     f"backhaul to {t.name}: {bh.lp.distance_km:.2f} km from {bh.a}, margin {bh.lp.margin_db:.1f} dB "
                     f"at MCS{bh.lp.mcs}, {bh.lp.capacity_mbps:g} Mbit/s"
                 )
-                draft.links.append(bh)
+                draft.add_link(bh)
                 break
             t.name = ""
         if pick is None:

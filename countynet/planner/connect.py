@@ -120,6 +120,7 @@ def tower_of(draft: Draft, site: SiteDraft) -> str | None:
     return link.a
 
 
+RELAY_CANDIDATES = 40  # nearest connected sites tried as a relay
 MAST_STEPS_M = (0.0, 6.0, 12.0, 18.0)  # taller site masts tried, in turn, for Fresnel clearance
 
 
@@ -161,7 +162,7 @@ def ptp_from_tower(h: Hops, draft: Draft, site: SiteDraft) -> bool:
     power = _power(h, spot, ah, site, bh, site.demand)
     link = LinkDraft(name, dev, site.name, ah, bh, power, "agency", obstacles=obs, lp=lp)
     link.reason = f"{site.name}: {lp.distance_km:.2f} km from {dev}, margin {lp.margin_db:.1f} dB at MCS{lp.mcs}"
-    draft.links.append(link)
+    draft.add_link(link)
     site.how, site.target, site.lp = "ptp", name, lp
     site.reason = f"no sector serves it; own PtP link from {dev}, the tower with the best margin"
     return True
@@ -171,9 +172,15 @@ def relay(h: Hops, draft: Draft, site: SiteDraft) -> bool:
     """A PtP link from an already connected site whose own hop can carry both."""
     p = h.inv.network.planner
     best: tuple[float, SiteDraft, LinkPlan, list[dict[str, object]], float, float] | None = None
-    for r in draft.sites.values():
-        if r is site or r.how == "none" or (r.lp is None and r.how != "fibre"):
-            continue
+    near = sorted(
+        (fx.haversine_km(r.spot.lat, r.spot.lon, site.spot.lat, site.spot.lon), r.name)
+        for r in draft.sites.values()
+        if r is not site and r.how != "none" and (r.lp is not None or r.how == "fibre")
+    )
+    for dist, rname in near[:RELAY_CANDIDATES]:
+        r = draft.sites[rname]
+        if dist > h.ptp.max_range_km:
+            break
         if not path_ok(h, draft, r, site.demand):
             continue
         got = _link(h, r.spot, p.ptp_site_height_m, site, p.ptp_site_height_m, relay=True)
@@ -186,7 +193,7 @@ def relay(h: Hops, draft: Draft, site: SiteDraft) -> bool:
     power = _power(h, r.spot, ah, site, bh, site.demand)
     link = LinkDraft(name, r.name, site.name, ah, bh, power, "relay", obstacles=obs, lp=lp)
     link.reason = f"{site.name} relayed through {r.name}: {lp.distance_km:.2f} km, margin {lp.margin_db:.1f} dB"
-    draft.links.append(link)
+    draft.add_link(link)
     site.how, site.target, site.lp = "relay", name, lp
     site.reason = f"no tower reaches it; relayed through {r.name}, whose own hop carries both"
     return True

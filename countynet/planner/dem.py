@@ -31,7 +31,7 @@ class HgtTile:
         n = math.isqrt(len(raw) // 2)
         if n * n * 2 != len(raw) or n not in (1201, 3601):
             raise CountynetError(
-                f"{path.name}: {len(raw)} bytes is not a 1201x1201 or 3601x3601 tile", "use an SRTM .hgt", path
+                f"{path.name}: {len(raw)} bytes is not a 1201x1201 or 3601x3601 tile", "use an SRTM .hgt", str(path)
             )
         self.n = n
         self.grid = array("h")

@@ -91,6 +91,7 @@ class Draft:
     findings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     shared: int = 0  # channel owners that had to share a channel with one they hear
+    _relayed: dict[str, list[str]] = field(default_factory=dict)  # link a-end -> b-ends, for carried()
 
     def sector(self, sid: str) -> SectorDraft | None:
         return next((s for s in self.sectors if s.id == sid), None)
@@ -98,10 +99,14 @@ class Draft:
     def link(self, name: str) -> LinkDraft | None:
         return next((lk for lk in self.links if lk.name == name), None)
 
+    def add_link(self, link: LinkDraft) -> None:
+        self.links.append(link)
+        self._relayed.setdefault(link.a, []).append(link.b)
+
     def carried(self, site: str) -> float:
         """Demand a site's hop carries: its own plus every site relayed through it."""
         total = self.sites[site].demand
-        for lk in self.links:
-            if lk.a == site and lk.b in self.sites:
-                total += self.carried(lk.b)
+        for b in self._relayed.get(site, ()):
+            if b in self.sites and b != site:
+                total += self.carried(b)
         return total

@@ -59,7 +59,7 @@ def adopt(draft: Draft, town: Town, plan: RadioPlan) -> list[str]:
             dropped.add(link.name)
             continue
         lp = plan.for_link(link.name)
-        draft.links.append(
+        draft.add_link(
             LinkDraft(
                 link.name,
                 link.a.device,

@@ -35,6 +35,9 @@ from countynet.radio import formulas as fx
 from countynet.radio.interference import owners
 from countynet.radio.plan import RadioPlan, plan_radio
 
+ATTEMPTS = 4  # plans tried with fewer towers when channels run out
+TOWER_PER_SITES = 40  # a big town may use a tower per this many sites beyond planner.max_towers
+
 
 @dataclass
 class PlanResult:
@@ -229,8 +232,10 @@ def _plan(
     h = Hops(inv, Town.model_validate(base), dem)
     given = _towers_file(inv, draft, towers, dem) if towers and existing is None else None
     best: tuple[tuple[int, int, int], Draft] | None = None
-    limit: int | None = None if existing is not None else inv.network.planner.max_towers
-    while True:  # fewer towers when sectors of towers that face each other run out of channels
+    limit: int | None = (
+        None if existing is not None else max(inv.network.planner.max_towers, len(rows) // TOWER_PER_SITES)
+    )
+    for _attempt in range(ATTEMPTS):  # fewer towers when sectors of towers that face each other run out of channels
         d = Draft(draft.hub, draft.hub_name, draft.prefix, findings=list(draft.findings))
         _sites(inv, d, rows, dem, inv.network.planner.fibre_radius_m)
         if existing is not None:
@@ -246,7 +251,7 @@ def _plan(
             best = (score, d)
         if d.shared == 0 or limit is None or min(limit, len(d.towers)) <= 1:
             break
-        limit = min(limit, len(d.towers)) - 1
+        limit = min(limit, len(d.towers)) - 1 - len(d.towers) // 4
     assert best is not None
     draft = best[1]
     data = town_dict(hd, draft, hub_ground is not None, h.ptp_name, h.d.cpe_height_m)

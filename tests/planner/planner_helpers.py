@@ -38,3 +38,30 @@ def make_case(tmp: Path, town: str, n: int, seed: int, pop: str) -> Case:
     write_stub(inv, t, 1200.0, pop)
     sites = write_csv(tmp / f"{town}-{n}.csv", generate(t, n, seed))
     return Case(inv, t, sites)
+
+
+SECRETS = {
+    "COUNTYNET_ADMIN_PASSWORD": "Adm1n-Sekrit-7731",
+    "COUNTYNET_SNMP_AUTH": "Snmp-Auth-Sekrit-4410",
+    "COUNTYNET_SNMP_PRIV": "Snmp-Priv-Sekrit-9902",
+    "COUNTYNET_WIFI_PSK": "Wifi-Psk-Sekrit-1187",
+}
+
+
+def git(top: Path, *args: str) -> str:
+    import subprocess
+
+    out = subprocess.run(["git", "-C", str(top), *args], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def init_repo(top: Path) -> None:
+    git(top, "init", "-q", "-b", "main")
+    git(top, "config", "user.email", "test@example.org")
+    git(top, "config", "user.name", "test")
+    git(top, "config", "commit.gpgsign", "false")
+
+
+def commit(top: Path, message: str) -> None:
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", message)
