@@ -22,7 +22,7 @@ def intro(hd: Header, draft: Draft, st: TownStats, rows: list[Row], kept: bool) 
             else "Fresh plan from the list."
         ),
         f"{st.sites} sites: {st.fibre} on fibre at the hub compound, {st.sector_sites} on {st.sectors} sectors of "
-        f"{st.towers} towers ({st.sites_per_sector:g} per sector, at most {st.max_sites_per_sector}), {st.ptp_sites} "
+        f"{st.towers} tower{'s' if st.towers != 1 else ''} ({st.sites_per_sector:g} per sector, at most {st.max_sites_per_sector}), {st.ptp_sites} "
         f"by their own PtP link or a relay. {st.hops_meeting_target} of {st.hops} radio hops meet the "
         f"margin target; lowest margin {st.lowest_margin_db:g} dB; {st.channels_used} channels; "
         f"{st.conflicts} channel conflicts.",

@@ -99,3 +99,34 @@ def test_column_aliases_from_network_yml(case_factory, tmp_path: Path) -> None: 
     aliased.write_text(text)
     res = plan_town(case.inv, "kitui", aliased)
     assert res.stats.sites == 15
+
+
+def test_cli_with_candidate_towers_and_json(case_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case = case_factory("kitui", 40, 2)
+    towers = tmp_path / "towers.csv"
+    # a hill 6 km south-west of the centre offered as a tower site
+    towers.write_text(
+        f"name,lat,lon,elevation_m,height_m\nkavuta-hill,{case.town.lat - 0.04},{case.town.lon - 0.04},1320,36\n"
+    )
+    args = [
+        "--inventory",
+        str(case.inv),
+        "plan",
+        "town",
+        "kitui",
+        "--sites",
+        str(case.sites),
+        "--towers",
+        str(towers),
+        "--json",
+    ]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    import json
+
+    data = json.loads(res.stdout)
+    assert data["stats"]["sites"] == 40 and data["mode"] == "fresh"
+    text = case.file.read_text()
+    assert "kit-bs1: the hub compound is always a tower" in text
+    if data["stats"]["towers"] > 1:  # taken only when it serves sites the hub compound cannot
+        assert "candidate kavuta-hill (--towers)" in text and "tower_height_m: 36" in text
