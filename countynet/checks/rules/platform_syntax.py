@@ -40,9 +40,23 @@ def platform_syntax(f: Any) -> Iterator[Issue]:
     yield from _issues(f.hostname, f.file, f.platform.validator(f.text))
 
 
-def _variant(intent: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
-    ros = intent.get("ros") or {}
-    return intent["platform"], intent["role"], tuple(ros.get("packages", ()))
+def _variant(model: Any, name: str) -> tuple[str, str, tuple[str, ...]]:
+    """(platform, role, radio packages) of a device, from the topology (no intent needed)."""
+    dev = model.topo.devices[name]
+    models = model.inv.network.radio_models
+    default = model.inv.network.defaults.cpe_radio_model
+    packages = set()
+    for seg in model.topo.segments_of(name):
+        if seg.kind != "sector" or seg.sector is None:
+            continue
+        if seg.members[0] == name:
+            rm = seg.sector.radio_model
+        else:
+            cpe = getattr(dev.node, "cpe", None)
+            rm = (cpe.radio_model if cpe else None) or default
+        if rm in models:
+            packages.add(models[rm].radio_package)
+    return dev.platform, dev.role, tuple(sorted(packages))
 
 
 @rule(
@@ -55,14 +69,14 @@ def platform_syntax_sample(ctx: Any) -> Iterator[Issue]:
     from countynet import platforms
     from countynet.render.renderer import render_intents
 
+    chosen: dict[tuple[str, str, tuple[str, ...]], str] = {}
     try:
-        intents = ctx.intents()
+        for host in sorted(ctx.topo.devices):
+            chosen.setdefault(_variant(ctx, host), host)
+        intents = ctx.intents(sorted(chosen.values()))
     except Exception:  # an inventory the model rules already reject; they report it
         return
-    chosen: dict[tuple[str, str, tuple[str, ...]], str] = {}
     for host in sorted(intents):
-        chosen.setdefault(_variant(intents[host]), host)
-    for host in sorted(chosen.values()):
         try:
             text = render_intents({host: intents[host]})[host]
         except Exception:  # an incomplete intent (e.g. no NOFBI handoff): the model rules say why
