@@ -23,13 +23,13 @@ def others(root: Path, town_file: Path) -> Iterator[Inventory]:
     """The inventory as if `town_file` did not exist (it may be a stub the schema refuses)."""
     with tempfile.TemporaryDirectory(prefix="cn-plan-") as tmp:
         t = Path(tmp)
-        for name in (NETWORK_FILE, NOFBI_FILE, LOCK_FILE):
+        for name in (NETWORK_FILE, NOFBI_FILE, LOCK_FILE):  # copies: the loader refuses links out of the folder
             if (root / name).exists():
-                (t / name).symlink_to((root / name).resolve())
+                shutil.copyfile(root / name, t / name)
         (t / TOWNS_DIR).mkdir()
         for f in sorted((root / TOWNS_DIR).glob("*.y*ml")):
             if f.resolve() != town_file.resolve():
-                (t / TOWNS_DIR / f.name).symlink_to(f.resolve())
+                shutil.copyfile(f, t / TOWNS_DIR / f.name)
         if not any((t / TOWNS_DIR).iterdir()):
             (t / TOWNS_DIR / "_none.yml").write_text("")  # the loader wants a town file; none is planned yet
         result = _load_or_explain(t)
