@@ -15,6 +15,7 @@ from countynet.accept.hops import HopPlan, HopResult, hop_plans
 from countynet.accept.judge import judge
 from countynet.accept.measure import read_view
 from countynet.accept.recordings import Collected, load_recordings
+from countynet.accept.sectors import SectorInfo, SectorResult, add_ap_view, ap_rows, judge_sector
 from countynet.platforms import Platform
 from countynet.platforms import get as platform_get
 from countynet.radio.plan import RadioPlan
@@ -30,10 +31,11 @@ class AcceptanceReport:
     tolerance_db: float = 5.0
     settle_s: int = 600
     source: str = ""  # where the measurements came from
+    sectors: list[SectorResult] = field(default_factory=list)  # the APs' own tables, where recorded
 
     @property
     def ok(self) -> bool:
-        return all(h.status == "pass" for h in self.hops)
+        return all(h.status == "pass" for h in self.hops) and not any(s.status == "fail" for s in self.sectors)
 
     def by_town(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -48,7 +50,11 @@ class AcceptanceReport:
     def for_town(self, town: str) -> AcceptanceReport:
         """The same report narrowed to one town's hops."""
         return AcceptanceReport(
-            [h for h in self.hops if h.hop.lp.town == town], self.tolerance_db, self.settle_s, self.source
+            [h for h in self.hops if h.hop.lp.town == town],
+            self.tolerance_db,
+            self.settle_s,
+            self.source,
+            [s for s in self.sectors if s.info.town == town],
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -59,6 +65,7 @@ class AcceptanceReport:
             "settle_s": self.settle_s,
             "towns": self.by_town(),
             "hops": [h.as_dict() for h in self.hops],
+            "sectors": [s.as_dict() for s in self.sectors],
         }
 
 
@@ -94,12 +101,27 @@ def accept(
     towns: set[str] | None = None,
     source: str = "",
     unmeasurable: str = LAB_NOTE,
+    sectors: dict[str, SectorInfo] | None = None,
 ) -> AcceptanceReport:
-    """Judge every planned hop; `collected=None` means nothing can be measured (why: `unmeasurable`)."""
+    """Judge every planned hop; `collected=None` means nothing can be measured (why: `unmeasurable`).
+
+    With `sectors` (countynet.accept.sectors.sector_infos) the sector APs' tables are read too.
+    """
     report = AcceptanceReport([], tolerance_db, settle_s, source)
     platform = radio_platform()
     for hp in hop_plans(plan, tolerance_db, settle_s, agencies, towns):
         report.hops.append(_one(hp, collected, platform, unmeasurable))
+    by_segment: dict[str, list[HopResult]] = {}
+    for h in report.hops:
+        by_segment.setdefault(h.hop.lp.segment, []).append(h)
+    for seg, info in (sectors or {}).items():
+        if towns is not None and info.town not in towns:
+            continue
+        rows = ap_rows(info, platform, collected)
+        report.sectors.append(judge_sector(info, rows, collected is not None))
+        for h in by_segment.get(seg, []):
+            if rows:
+                add_ap_view(h, info, rows)
     return report
 
 
@@ -132,6 +154,20 @@ def to_checks(report: AcceptanceReport) -> list[Check]:
         if h.status == "not measured":
             detail = f"not measured: {h.note}"
         out.append(Check(lp.town, h.hop.site or lp.b.device, "radio", f"{lp.name} vs plan", status, detail, h.hop.site))  # type: ignore[arg-type]
+    for sec in report.sectors:
+        if sec.status in ("pass", "fail"):  # an AP table not recorded is no finding: the stations were judged
+            name = sec.info.segment.removeprefix("sector:")
+            text = f"{sec.detail} -> {sec.cause}" if sec.cause else sec.detail
+            out.append(
+                Check(
+                    sec.info.town,
+                    sec.info.unit,
+                    "radio",
+                    f"sector {name} stations",
+                    "ok" if sec.status == "pass" else "fail",
+                    text,
+                )
+            )
     return out
 
 

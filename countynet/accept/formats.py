@@ -92,36 +92,54 @@ def to_markdown(report: AcceptanceReport, title: str = "Installation report: rad
         row = _row(h)
         lines.append("| " + " | ".join(row[c].replace("|", "\\|") for c in COLUMNS) + " |")
     lines += ["", "Rx in dBm at the far radio (station or PtP end b); MCS downlink/uplink; margins in dB."]
+    if report.sectors:
+        lines += ["", "## Sector APs (their own registration tables)", "", "| sector | AP | interface | status | detail |",
+                  "|---|---|---|---|---|"]  # fmt: skip
+        for sec in report.sectors:
+            d = sec.as_dict()
+            text = f"{sec.detail} -> {sec.cause}" if sec.cause else sec.detail
+            lines.append(f"| {d['sector']} | {d['unit']} | {d['interface']} | {sec.status} | {text} |")
     return "\n".join(lines) + "\n"
 
 
 def to_junit(report: AcceptanceReport) -> str:
-    """One suite per town, one case per planned hop."""
-    suites = ET.Element("testsuites", name="countynet radio acceptance", tests=str(len(report.hops)))
+    """One suite per town: one case per planned hop, then one per sector AP whose table was read."""
+    suites = ET.Element("testsuites", name="countynet radio acceptance")
     towns: dict[str, list[HopResult]] = {}
     for h in report.hops:
         towns.setdefault(h.hop.lp.town, []).append(h)
+    total = 0
     for town, hops in sorted(towns.items()):
-        suite = ET.SubElement(
-            suites,
-            "testsuite",
-            name=f"acceptance {town}",
-            tests=str(len(hops)),
-            failures=str(sum(h.status in ("fail", "not measured") for h in hops)),
-            errors="0",
-            skipped=str(sum(h.status == "not measurable" for h in hops)),
-        )
+        suite = ET.SubElement(suites, "testsuite", name=f"acceptance {town}", errors="0")
         for h in hops:
-            case = ET.SubElement(suite, "testcase", classname=f"{town}.{h.hop.lp.kind}", name=h.hop.lp.name)
-            text = _row(h)["finding"]
-            if h.status == "fail":
-                ET.SubElement(case, "failure", message=text[:300], type="radio").text = text
-            elif h.status == "not measured":
-                ET.SubElement(case, "failure", message="not measured", type="not-measured").text = h.note
-            elif h.status == "not measurable":
-                ET.SubElement(case, "skipped", message=h.note)
+            _hop_case(suite, town, h)
+        for sec in (s for s in report.sectors if s.info.town == town):
+            case = ET.SubElement(suite, "testcase", classname=f"{town}.ap", name=f"sector {sec.as_dict()['sector']}")
+            if sec.status == "fail":
+                ET.SubElement(
+                    case, "failure", message=sec.detail[:300], type="sector"
+                ).text = f"{sec.detail} -> {sec.cause}"
+            elif sec.status != "pass":
+                ET.SubElement(case, "skipped", message=sec.detail)
+        cases = suite.findall("testcase")
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(sum(c.find("failure") is not None for c in cases)))
+        suite.set("skipped", str(sum(c.find("skipped") is not None for c in cases)))
+        total += len(cases)
+    suites.set("tests", str(total))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _hop_case(suite: ET.Element, town: str, h: HopResult) -> None:
+    case = ET.SubElement(suite, "testcase", classname=f"{town}.{h.hop.lp.kind}", name=h.hop.lp.name)
+    text = _row(h)["finding"]
+    if h.status == "fail":
+        ET.SubElement(case, "failure", message=text[:300], type="radio").text = text
+    elif h.status == "not measured":
+        ET.SubElement(case, "failure", message="not measured", type="not-measured").text = h.note
+    elif h.status == "not measurable":
+        ET.SubElement(case, "skipped", message=h.note)
 
 
 def to_table(report: AcceptanceReport) -> Table:

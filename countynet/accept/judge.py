@@ -84,13 +84,16 @@ def _sector(hp: HopPlan, view: RadioView) -> list[Finding]:
 
 
 def _levels(hp: HopPlan, view: RadioView) -> list[Finding]:
-    out = [_level(hp, "downlink", view.rx_dbm, view.chains_dbm, hp.lp.ab.rx_dbm, hp.lp.a.device)]
+    out = [level_finding(hp, "downlink", view.rx_dbm, view.chains_dbm, hp.lp.ab.rx_dbm, hp.lp.a.device)]
     if view.far_rx_dbm is not None:
-        out.append(_level(hp, "uplink", view.far_rx_dbm, view.far_chains_dbm, hp.lp.ba.rx_dbm, hp.lp.b.device))
+        out.append(level_finding(hp, "uplink", view.far_rx_dbm, view.far_chains_dbm, hp.lp.ba.rx_dbm, hp.lp.b.device))
     return [f for f in out if f is not None]
 
 
-def _level(hp: HopPlan, direction: str, rx: float | None, chains: list[float], planned: float, tx_end: str) -> Finding:
+def level_finding(
+    hp: HopPlan, direction: str, rx: float | None, chains: list[float], planned: float, tx_end: str
+) -> Finding:
+    """One direction's received level (and chains) against the plan, with the likely cause."""
     tol = hp.tolerance_db
     where = "at " + (hp.lp.b.device if direction == "downlink" else hp.lp.a.device)
     if rx is None:

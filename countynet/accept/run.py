@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from countynet.accept import LAB_NOTE, AcceptanceReport, accept, load_recordings, radio_commands, to_checks
+from countynet.accept.sectors import sector_infos
 from countynet.errors import CountynetError
 from countynet.verify.results import Check
 
@@ -37,6 +38,7 @@ def run_acceptance(root: Path, towns: list[str] | None, recordings: Path) -> Acc
         settle_s=d.accept_settle_s,
         towns=set(towns) if towns else None,
         source=f"recordings {recordings}",
+        sectors=sector_infos(prep, set(towns) if towns else None),
     )
     save_latest(report)
     return report
@@ -67,15 +69,17 @@ def verify_radio_checks(ctx: Any, devices: set[str], lab: bool, recordings: Path
     """
     d = ctx.inv.network.defaults
     collected = load_recordings(recordings, radio_commands()) if recordings else None
+    towns = {ctx.topo.devices[x].town for x in devices if x in ctx.topo.devices}
     report = accept(
         ctx.radio,
         collected,
         agencies=set(ctx.topo.sites),
         tolerance_db=d.accept_tolerance_db,
         settle_s=d.accept_settle_s,
-        towns={ctx.topo.devices[x].town for x in devices if x in ctx.topo.devices},
+        towns=towns,
         source=f"recordings {recordings}" if recordings else "",
         unmeasurable=LAB_NOTE if lab else FIELD_NOTE,
+        sectors=sector_infos(ctx, towns) if recordings else None,
     )
     report.hops = [h for h in report.hops if h.hop.lp.b.device in devices]
     if recordings:

@@ -7,6 +7,8 @@ radio left unrecorded, so the installation report shows each outcome:
   mwg-tsc-office           one dead chain (chain 1 at -94 dBm)
   mwg-ptp-nguutani         PtP running two MCS steps below plan at a planned level
   mwg-kyome-primary        not recorded ("not measured")
+and the sector APs' own tables (mwg-bs1, mwg-bs2): every station where it is registered, with the
+uplink level at the plan's figure (17 dB low for mwg-law-courts).
 Run: PYTHONPATH=. python3 tests/accept/make_town_recordings.py
 """
 
@@ -17,12 +19,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from radio_recorder import Radio, outputs
+from radio_recorder import Peer, Radio, ap_registration, outputs
 
 from countynet.accept import radio_commands
 from countynet.accept.hops import hop_plans
 from countynet.accept.recordings import file_name
+from countynet.accept.sectors import sector_infos
 from countynet.model import open_model as prepare
+from countynet.platforms import get
 from countynet.radio.mcs import PHY_RATE_PER_STREAM
 
 OUT = Path(__file__).parents[1] / "verify" / "fixtures" / "routeros" / "recordings" / "mwingi"
@@ -85,7 +89,30 @@ def main() -> None:
         unit.mkdir(parents=True)
         for cmd, text in outputs(hp.package, r).items():
             (unit / file_name(cmd)).write_text(text)
+    write_aps(prep, {hp.lp.b.device: hp for hp in hops})
     print(f"{len(hops)} hops, recordings in {OUT}")
+
+
+def write_aps(prep, hops) -> None:  # type: ignore[no-untyped-def]
+    """Each base station's registration table: its stations, where each one actually registered."""
+    infos = sector_infos(prep, {"mwingi"})
+    iface = {seg.removeprefix("sector:"): i.interface for seg, i in infos.items()}
+    peers: dict[str, list[Peer]] = {}
+    for n, (_seg, info) in enumerate(sorted(infos.items())):
+        for m, (site, ip) in enumerate(sorted(info.stations.items())):
+            lp = hops[site].lp
+            up = round(lp.ba.rx_dbm) - (17 if site == "mwg-law-courts" else 0)
+            where = iface["mwg-bs1/s2"] if site == "mwg-registration-office" else info.interface
+            ssid = "mwg-bs1-s2" if site == "mwg-registration-office" else hops[site].ssid
+            mac = f"4C:5E:0C:{n:02X}:{m:02X}:{len(site):02X}"
+            peers.setdefault(info.unit, []).append(
+                Peer(where, mac, ip, up, [up - 1, up - 2], rate(lp.ba.mcs, lp.width_mhz, lp.streams), ssid=ssid)
+            )
+    pkg = next(iter(infos.values())).package
+    cmd = get("routeros").collect.radio[pkg].registration
+    for unit, ps in peers.items():
+        (OUT / unit).mkdir(parents=True, exist_ok=True)
+        (OUT / unit / file_name(cmd)).write_text(ap_registration(pkg, sorted(ps, key=lambda p: p.interface)))
 
 
 if __name__ == "__main__":

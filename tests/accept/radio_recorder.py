@@ -169,6 +169,39 @@ def wifi_monitor(r: Radio) -> str:
     return "".join(f"{k:>18}: {v}\n" for k, v in rows)
 
 
+@dataclass
+class Peer:
+    """One station as a sector AP lists it."""
+
+    interface: str
+    mac: str
+    ip: str
+    signal: int
+    chains: list[int] = field(default_factory=lambda: [-49, -51])
+    rate: str = "156Mbps-20MHz/2S"
+    uptime: str = "3d4h12m9s"
+    ssid: str = ""
+
+
+def ap_registration(package: str, peers: list[Peer]) -> str:
+    """A sector AP's registration table: one item per station, in the station shapes above."""
+    out = "Flags: A - AUTHORIZED\n" if package == "wifi" else ""
+    for n, p in enumerate(peers):
+        if package == "wifi":
+            pairs = [f"interface={p.interface}", f'ssid="{p.ssid}"', f"mac-address={p.mac}", f"uptime={p.uptime}",
+                     "last-activity=0ms", f"signal={p.signal}", f"tx-rate={p.rate}", f"rx-rate={p.rate}",
+                     "band=5ghz-ac", "auth-type=wpa2-psk"]  # fmt: skip
+            out += _wrap(pairs, f"{n:>2} A ", "     ")
+            continue
+        pairs = [f"interface={p.interface}", f'radio-name="{_radio_name(p.mac)}"', f"mac-address={p.mac}", "ap=no",
+                 "wds=no", "bridge=no", f'rx-rate="{p.rate}"', f'tx-rate="{p.rate}"', f"uptime={p.uptime}",
+                 "last-activity=0ms", f"signal-strength={p.signal}dBm@6Mbps", "signal-to-noise=55dB",
+                 *(f"signal-strength-ch{i}={c}dBm" for i, c in enumerate(p.chains)), "tx-ccq=95%",
+                 "p-throughput=118311", "distance=1", 'routeros-version="7.15.3"', f"last-ip={p.ip}"]  # fmt: skip
+        out += _wrap(pairs, f"{n:>2} ", "   ")
+    return out
+
+
 RENDER = {
     "wireless": {
         "/interface wireless registration-table print detail without-paging": wireless_registration,

@@ -206,3 +206,40 @@ def test_lab_and_missing_recordings(planned: tuple[str, RadioPlan, set[str]]) ->
 
 def test_recording_file_names() -> None:
     assert file_name("/interface wifi monitor wifi1 once") == "interface_wifi_monitor_wifi1_once.txt"
+
+
+def test_sector_ap_table(planned: tuple[str, RadioPlan, set[str]]) -> None:
+    """The AP's own table: the legacy package names each station (last-ip), the wifi package only counts them."""
+    from radio_recorder import Peer, ap_registration
+
+    from countynet.accept.sectors import SectorInfo, sector_infos
+    from countynet.model import open_model
+
+    package, plan, agencies = planned
+    shipped = sector_infos(open_model(ROOT / "inventory"), {"mwingi"})["sector:mwg-bs1/s1"]
+    wl = "wlan" if package == "wireless" else "wifi"
+    info = SectorInfo(shipped.segment, "mwingi", "mwg-bs1", f"{wl}1", package, shipped.stations)
+    ips = shipped.stations
+    peers = [
+        Peer(f"{wl}1", f"4C:5E:0C:00:00:{n:02X}", ips[s], -48)
+        for n, s in enumerate(sorted(ips))
+        if s != "mwg-registration-office"
+    ]
+    peers[0].signal, peers[0].chains = -66, [-67, -68]  # mwg-huduma-centre heard 18 dB low at the AP
+    peers.append(Peer(f"{wl}2", "4C:5E:0C:00:00:99", ips["mwg-registration-office"], -50))
+    ap = {get("routeros").collect.radio[package].registration: ap_registration(package, peers)}
+    collected = {"mwg-bs1": ap, "mwg-huduma-centre": outputs(package, Radio("mwg-bs1-s1", 5745, far_signal=-48))}
+    rep = accept(plan, collected, agencies=agencies, towns={"mwingi"}, sectors={info.segment: info})
+    (sec,) = rep.sectors
+    assert (sec.status, sec.detail) == (
+        "fail",
+        f"4 station(s) registered on {wl}1, planned 5"
+        + ("; missing: mwg-registration-office" if package == "wireless" else ""),
+    )
+    hop = next(h for h in rep.hops if h.hop.unit == "mwg-huduma-centre")
+    if package == "wireless":  # the AP's own reading of the uplink replaces what the station relayed
+        assert hop.status == "fail" and hop.measured["ap"]["signal"] == "-66"
+        (f,) = [f for f in hop.failed if f.detail.startswith("uplink at mwg-bs1")]
+        assert f.detail.startswith("uplink at mwg-bs1: -66 dBm, planned -47.6 dBm (-18.4 dB")
+    else:  # wifi: the AP names stations by MAC only, so the station's hop stands on its own view
+        assert hop.status == "pass" and "ap" not in hop.measured

@@ -111,7 +111,13 @@ def test_accept_command_writes_the_report_and_fails_on_findings(
     r = CliRunner().invoke(app, [*args, "--markdown", str(md), "--junit", str(xml), "--json"])
     assert r.exit_code == 1, r.output
     assert json.loads(r.output)["towns"]["mwingi"]["pass"] == 9
-    assert "9 of 14 hops accepted" in md.read_text() and len(ET.parse(xml).findall(".//testcase")) == 14
+    assert "9 of 14 hops accepted" in md.read_text()
+    cases = ET.parse(xml).findall(".//testcase")
+    assert len([c for c in cases if not c.get("classname", "").endswith(".ap")]) == 14  # every hop once
+    aps = {c.get("name"): c.find("failure") is None for c in cases if c.get("classname") == "mwingi.ap"}
+    # the station on the wrong sector shows on the APs too: s1 short of one, s2 one too many
+    assert aps == {"sector mwg-bs1/s1": False, "sector mwg-bs1/s2": False, "sector mwg-bs2/s1": True}
+    assert "| mwg-bs1/s2 | mwg-bs1 | wifi2 | fail | 5 station(s) registered on wifi2, planned 4 ->" in md.read_text()
     saved = json.loads((tmp_path / "state" / "accept" / "latest.json").read_text())
     assert len(saved["hops"]) == 14
 

@@ -51,8 +51,15 @@ def test_verify_rows_from_recordings_lab_and_field(tmp_path: Path, monkeypatch: 
     mwingi = {d for d, dev in prep.topo.devices.items() if dev.town == "mwingi"}
     rec = ROOT / "tests" / "verify" / "fixtures" / "routeros" / "recordings"
     measured = verify_radio_checks(prep, mwingi, lab=False, recordings=rec)
-    assert len(measured) == 14
+    assert len([c for c in measured if c.target.endswith(" vs plan")]) == 14  # one row per hop
+    assert sorted(c.target for c in measured if c.target.startswith("sector ")) == [
+        "sector mwg-bs1/s1 stations",
+        "sector mwg-bs1/s2 stations",
+        "sector mwg-bs2/s1 stations",
+    ]
     assert sorted(c.device for c in measured if c.bad) == [
+        "mwg-bs1",
+        "mwg-bs1",
         "mwg-kyome-primary",
         "mwg-law-courts",
         "mwg-nguutani-health-centre",
