@@ -25,6 +25,17 @@ def _dump(node: Any, exclude: set[str] | None = None) -> dict[str, Any]:
 
 def adopt(draft: Draft, town: Town, plan: RadioPlan) -> list[str]:
     """Take over `town`'s structure into `draft`; returns the site names that need connecting."""
+    _towers(draft, town)
+    gone = {s.name for s in town.sites} - set(draft.sites)
+    dropped = _links(draft, town, plan, gone)
+    todo = _sites(draft, town, plan, dropped)
+    if gone:
+        links = f" (links {', '.join(sorted(dropped))})" if dropped else ""
+        draft.notes.append(f"removed: {', '.join(sorted(gone))}{links}")
+    return todo
+
+
+def _towers(draft: Draft, town: Town) -> None:
     for bs in town.base_stations:
         loc = bs.location
         t = Tower(
@@ -52,7 +63,10 @@ def adopt(draft: Draft, town: Town, plan: RadioPlan) -> list[str]:
                     kept=_dump(sec),
                 )
             )
-    gone = {s.name for s in town.sites} - set(draft.sites)
+
+
+def _links(draft: Draft, town: Town, plan: RadioPlan, gone: set[str]) -> set[str]:
+    """Keep every link whose ends are still there; returns the names of those dropped."""
     dropped: set[str] = set()
     for link in town.links:
         if link.a.device in gone or link.b.device in gone:
@@ -74,6 +88,11 @@ def adopt(draft: Draft, town: Town, plan: RadioPlan) -> list[str]:
                 lp=lp,
             )
         )
+    return dropped
+
+
+def _sites(draft: Draft, town: Town, plan: RadioPlan, dropped: set[str]) -> list[str]:
+    """Keep each listed site's connection; returns the new ones and those whose link was dropped."""
     todo = [n for n in draft.sites if n not in {s.name for s in town.sites}]
     for site in town.sites:
         s = draft.sites.get(site.name)
@@ -93,8 +112,4 @@ def adopt(draft: Draft, town: Town, plan: RadioPlan) -> list[str]:
             s.how, s.target, s.lp = "ptp", c.link, plan.for_link(c.link)
         elif c.fibre:
             s.how, s.target = "fibre", c.fibre
-    if gone:
-        draft.notes.append(
-            f"removed: {', '.join(sorted(gone))}" + (f" (links {', '.join(sorted(dropped))})" if dropped else "")
-        )
     return todo

@@ -110,6 +110,28 @@ def _loc(d: Any) -> tuple[float | None, float | None, float | None]:
     return d.get("lat"), d.get("lon"), d.get("elevation_m")
 
 
+def _numbers(inv: Inventory, stub: dict[str, Any], reasons: list[str]) -> tuple[int, IPv4Network, IPv4Network]:
+    """ASN, aggregate and management block: the stub's, else the next free ones (with the reason)."""
+    used = _used_nets(inv)
+    net = inv.network
+    asn = stub.get("asn") or next_asn(inv)
+    if "asn" not in stub:
+        reasons.append(f"asn: {asn}, the next free private ASN")
+    agg = (
+        IPv4Network(stub["aggregate"])
+        if stub.get("aggregate")
+        else next_free(net.pools.aggregates, net.planner.aggregate_prefix, used)
+    )
+    if not stub.get("aggregate"):
+        reasons.append(f"aggregate: {agg}, the next free /{agg.prefixlen} of pools.aggregates")
+    mgmt = (
+        IPv4Network(stub["management"]) if stub.get("management") else next_free(net.pools.management, 24, [*used, agg])
+    )
+    if not stub.get("management"):
+        reasons.append(f"management: {mgmt}, the next free /24 of pools.management")
+    return int(asn), agg, mgmt
+
+
 def build_header(
     inv: Inventory, name: str, stub: dict[str, Any], opts: Options, centroid: tuple[float, float]
 ) -> Header:
@@ -141,23 +163,7 @@ def build_header(
     hub: dict[str, Any] = stub["hub"] if isinstance(stub.get("hub"), dict) else {}
     hlat, hlon, helev = _loc(hub.get("location"))
     prefix = opts.prefix or (str(hub["name"]).removesuffix("-hub") if hub.get("name") else name[:3].lower())
-    used = _used_nets(inv)
-    net = inv.network
-    asn = stub.get("asn") or next_asn(inv)
-    if "asn" not in stub:
-        reasons.append(f"asn: {asn}, the next free private ASN")
-    agg = (
-        IPv4Network(stub["aggregate"])
-        if stub.get("aggregate")
-        else next_free(net.pools.aggregates, net.planner.aggregate_prefix, used)
-    )
-    if not stub.get("aggregate"):
-        reasons.append(f"aggregate: {agg}, the next free /{agg.prefixlen} of pools.aggregates")
-    mgmt = (
-        IPv4Network(stub["management"]) if stub.get("management") else next_free(net.pools.management, 24, [*used, agg])
-    )
-    if not stub.get("management"):
-        reasons.append(f"management: {mgmt}, the next free /24 of pools.management")
+    asn, agg, mgmt = _numbers(inv, stub, reasons)
     handoff = None
     if not any(h.town == name for h in pop_obj.handoffs):
         handoff = next_handoff(inv)
