@@ -6,13 +6,13 @@ lab.exec("r1", ["vtysh", "-c", "show ip route"])  # inside the node, from the ho
 lab_down(spec.name)                       # idempotent; cleanup_stale() for crashed runs
 """
 
+from countynet.lab.build import lab_up
 from countynet.lab.manager import (
     Lab,
     SshTarget,
     cleanup_stale,
     lab_down,
     lab_status,
-    lab_up,
     list_labs,
     require_lab_host,
     unavailable_reason,

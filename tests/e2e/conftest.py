@@ -28,7 +28,7 @@ needs_lab = pytest.mark.skipif(REASON is not None, reason=f"virtual lab unavaila
 
 
 def free_mgmt_net(start: int = 150) -> str:
-    from countynet.lab.manager import _host_networks
+    from countynet.lab.build import _host_networks
 
     used = _host_networks()
     for third in range(start, 250):

@@ -30,7 +30,7 @@ def run_lab_name(tag: str) -> str:
 
 def free_mgmt_net(start: int = 100) -> str:
     """A 172.28.X.0/24 not overlapping anything on this host (other labs included); returns '172.28.X'."""
-    from countynet.lab.manager import _host_networks
+    from countynet.lab.build import _host_networks
 
     used = _host_networks()
     for third in range(start, 250):
