@@ -21,6 +21,7 @@ class RenderedFile:
     text: str
     file: str
     secret_values: list[str] = field(default_factory=list)
+    platform_problems: list[str] | None = None  # the platform validator's verdict, when run in a batch
 
 
 def check_rendered(
@@ -31,9 +32,11 @@ def check_rendered(
     values = [v for v in secret_values if v]
     rules = [r for r in RULES.values() if r.scope == "rendered"]
 
+    batched = _batch_validate(texts, host_platform)
+
     def one(host: str) -> list[Finding]:
         plat = get(host_platform[host])
-        subject = RenderedFile(host, plat, texts[host], host + plat.suffix, values)
+        subject = RenderedFile(host, plat, texts[host], host + plat.suffix, values, batched.get(host))
         return [f for r in rules for f in r.run(subject)]
 
     # Platform validators run the platform's own tools (vtysh, routeros-lsp) as subprocesses:
@@ -41,3 +44,16 @@ def check_rendered(
     with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
         out = [f for found in pool.map(one, sorted(texts)) for f in found]
     return sorted(out, key=lambda f: (f.pos.file if f.pos else "", f.pos.line if f.pos else 0, f.rule))
+
+
+def _batch_validate(texts: Mapping[str, str], host_platform: Mapping[str, str]) -> dict[str, list[str]]:
+    """Platform verdicts for the platforms that can check many files in one run."""
+    by_platform: dict[str, dict[str, str]] = {}
+    for host, text in texts.items():
+        by_platform.setdefault(host_platform[host], {})[host] = text
+    out: dict[str, list[str]] = {}
+    for name, group in by_platform.items():
+        batch = get(name).validate_many
+        if batch is not None and len(group) > 1:
+            out.update(batch(group))
+    return out

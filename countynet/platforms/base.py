@@ -12,6 +12,8 @@ NFT_MARKER = "!countynet-nftables"
 InterfaceMapper = Callable[[str, str, int, int | None], dict[str, Any]]
 # rendered text -> list of problems (empty when the config is acceptable)
 Validator = Callable[[str], list[str]]
+# {host: text} -> {host: problems}: one run of the platform's tool for many files (optional)
+BatchValidator = Callable[[dict[str, str]], dict[str, list[str]]]
 
 PLACEHOLDER_OK = r"(?!\{\{secret:)"
 
@@ -108,6 +110,7 @@ class Platform:
     deploy: DeployStrategy = field(default_factory=DeployStrategy)
     collect: Collection = field(default_factory=Collection)
     description: str = ""
+    validate_many: BatchValidator | None = None  # the validator over many files at once (speed only)
     # adds this platform's own spellings to a finished intent (in place), so templates only print
     finish_intent: Callable[[dict[str, Any]], None] | None = None
 

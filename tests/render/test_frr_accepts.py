@@ -79,3 +79,18 @@ def test_broken_template_is_caught(mini: Any, tmp_path: Path) -> None:
     bad = {h: frr_validate(t) for h, t in texts.items()}
     assert all(bad.values()), bad
     assert any("Unknown command" in line for problems in bad.values() for line in problems)
+
+
+@pytest.mark.skipif(shutil.which("vtysh") is None, reason="needs FRR's vtysh")
+def test_one_vtysh_run_for_many_files_names_the_right_file_and_line(mini: Any) -> None:
+    from countynet.platforms.frr import validate_many
+
+    texts = render_all(*mini, platform_override="frr")
+    assert validate_many(texts) == {h: [] for h in texts}
+    hosts = sorted(texts)
+    victim = hosts[len(hosts) // 2]
+    texts[victim] = texts[victim].replace("router ospf", "router ospff", 1)
+    batch = validate_many(texts)
+    assert {h for h, p in batch.items() if p} == {victim}
+    assert batch[victim] == frr_validate(texts[victim])  # the same words and line as checking it alone
+    assert any("Unknown command: router ospff" in p for p in batch[victim])

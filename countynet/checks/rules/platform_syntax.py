@@ -37,7 +37,8 @@ def _issues(hostname: str, file: str, problems: list[str]) -> Iterator[Issue]:
     scope="rendered",
 )
 def platform_syntax(f: Any) -> Iterator[Issue]:
-    yield from _issues(f.hostname, f.file, f.platform.validator(f.text))
+    problems = f.platform_problems if f.platform_problems is not None else f.platform.validator(f.text)
+    yield from _issues(f.hostname, f.file, problems)
 
 
 def _variant(model: Any, name: str) -> tuple[str, str, tuple[str, ...]]:
