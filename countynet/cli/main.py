@@ -141,7 +141,7 @@ def _root(
     log_file: Path = typer.Option(None, "--log-file", help="Also write everything printed and logged here.",
                                   metavar="FILE"),
     config: Path = typer.Option(None, "--config", envvar="COUNTYNET_CONFIG", metavar="FILE",
-                                help="Defaults file (default: ./countynet.toml, else [tool.countynet] in pyproject.toml)."),
+                                help="Defaults file (default: ./countynet.toml, else \\[tool.countynet] in pyproject.toml)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Plan, render, deploy and verify the county connectivity network from its YAML inventory.
@@ -179,6 +179,20 @@ COMMAND_MODULES = sorted(
 )
 for _mod in COMMAND_MODULES:
     importlib.import_module(_mod)
+
+# Help groups commands by pipeline step (a command not listed goes under "More").
+PANELS = {
+    "Inventory": ("validate", "allocate", "rules", "radio", "intent", "plan"),
+    "Configs and review": ("render", "diff", "docs", "workorder"),
+    "Deploy and verify": ("deploy", "verify", "rollout", "runs", "status", "accept"),
+    "Lab and automation": ("lab", "awx", "init"),
+}
+_PANEL_OF = {name: panel for panel, names in PANELS.items() for name in names}
+_ORDER = list(PANELS)
+for _info in [*app.registered_commands, *app.registered_groups]:
+    _name = _info.name or (_info.callback.__name__ if _info.callback else "")
+    _info.rich_help_panel = _PANEL_OF.get(_name.replace("_", "-").removesuffix("-cmd"), "More")
+app.registered_commands.sort(key=lambda c: _ORDER.index(c.rich_help_panel) if c.rich_help_panel in _ORDER else 99)
 
 
 def main() -> None:
