@@ -15,8 +15,9 @@ from pathlib import Path
 
 from countynet.lab.spec import PopNode, RouterNode
 from countynet.lab.state import NODE_INNER_DIR, LabState, netns_name
+from countynet.resources import resource_path
 
-SCRIPTS = Path(__file__).parent / "scripts"
+SCRIPTS = resource_path("countynet.lab.scripts", "")
 FRR_BIN = Path("/usr/lib/frr")
 ROUTER_DAEMONS = ("zebra", "staticd", "ospfd", "bgpd")
 POP_DAEMONS = ("zebra", "staticd", "bgpd")

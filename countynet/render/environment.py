@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from countynet.render.filters import FILTERS
+from countynet.resources import resource_path
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES = resource_path("countynet", "templates")
 
 
 def environment(root: str | None = None) -> Environment:

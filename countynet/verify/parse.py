@@ -12,8 +12,9 @@ from typing import Any
 import textfsm
 
 from countynet.platforms import Platform, row
+from countynet.resources import resource_path
 
-TEMPLATES = Path(__file__).parent / "textfsm"
+TEMPLATES = resource_path("countynet.verify", "textfsm")
 
 
 class ParseError(Exception):

@@ -7,19 +7,19 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from nornir.core import Nornir
 
 from countynet.platforms import Platform, platform_of
 from countynet.platforms import row as platform_row
+from countynet.resources import resource_path
 from countynet.verify.expect import DeviceExpect, SiteExpect
 from countynet.verify.parse import ParseError, parse
 from countynet.verify.results import Check, VerifyReport
 from nornir_tasks.collect import collect_state
 
-PROBE = Path(__file__).with_name("probe.py")
+PROBE = resource_path("countynet.verify", "probe.py")
 
 
 def verify(

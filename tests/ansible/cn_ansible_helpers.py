@@ -40,7 +40,7 @@ def run(argv: list[str], env: dict[str, str] | None = None, timeout: float = 900
 def inventory_source(folder: Path, inventory_dir: Path, lab_inventory: Path | None = None) -> Path:
     """A countynet inventory-plugin source file (name must end in countynet.yml)."""
     path = folder / "test.countynet.yml"
-    text = f"plugin: countynet\ninventory_dir: {inventory_dir}\n"
+    text = f"plugin: countynet.net.countynet\ninventory_dir: {inventory_dir}\n"
     if lab_inventory is not None:
         text += f"lab_inventory: {lab_inventory}\n"
     path.write_text(text)

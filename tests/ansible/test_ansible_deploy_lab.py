@@ -1,4 +1,4 @@
-"""`ansible-playbook playbooks/deploy.yml --check --diff` against a lab shows what `countynet deploy` dry-run shows."""
+"""`ansible-playbook countynet.net.deploy --check --diff` against a lab shows what `countynet deploy` dry-run shows."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def test_check_diff_matches_cli_dry_run(mini_lab: str, tmp_path: Path) -> None:
 
     src = inventory_source(tmp_path, MINI, lab_inv)
     treedir = tmp_path / "tree"
-    ans = run(["ansible-playbook", "-i", str(src), "playbooks/deploy.yml", "--check", "--diff"],
+    ans = run(["ansible-playbook", "-i", str(src), "countynet.net.deploy", "--check", "--diff"],
               env={**env, "ANSIBLE_CALLBACKS_ENABLED": "ansible.builtin.tree",
                    "ANSIBLE_CALLBACK_TREE_DIR": str(treedir)})  # fmt: skip
     results = load_tree(treedir) if treedir.exists() else {}

@@ -11,7 +11,7 @@ from countynet.render.filters import FILTERS
 
 
 def plugin_filters() -> dict:
-    spec = importlib.util.spec_from_file_location("cn_filter", ROOT / "ansible_plugins/filter/countynet.py")
+    spec = importlib.util.spec_from_file_location("cn_filter", ROOT / "ansible_collections/countynet/net/plugins/filter/countynet.py")
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -26,7 +26,7 @@ def test_same_functions_as_the_renderer() -> None:
 
 def test_filters_work_in_ansible() -> None:
     r = run(["ansible", "localhost", "-m", "ansible.builtin.debug", "-a",
-             "msg={{ '10.1.2.3/24' | ios_address }}|{{ [443, 8443] | nft_set }}"])  # fmt: skip
+             "msg={{ '10.1.2.3/24' | countynet.net.ios_address }}|{{ [443, 8443] | countynet.net.nft_set }}"])  # fmt: skip
     assert r.returncode == 0, r.stdout + r.stderr
     assert "10.1.2.3 255.255.255.0|{ 443, 8443 }" in r.stdout
 

@@ -7,7 +7,8 @@ import shutil
 import pytest
 from cn_ansible_helpers import run
 
-PATHS = ["playbooks/", "roles/", "molecule/"]
+COLLECTION = "ansible_collections/countynet/net/"
+PATHS = [COLLECTION + "playbooks/", COLLECTION + "roles/", "molecule/"]
 
 
 @pytest.mark.skipif(shutil.which("ansible-lint") is None, reason="ansible-lint not installed")

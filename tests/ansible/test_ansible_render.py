@@ -26,7 +26,7 @@ def ansible_render(inventory: Path, out: Path, tmp: Path, *extra: str) -> tuple[
     src = inventory_source(tmp, inventory)
     t = time.perf_counter()
     r = run(
-        ["ansible-playbook", "-i", str(src), "playbooks/render.yml", "-e", f"countynet_render_dest={out}", *extra],
+        ["ansible-playbook", "-i", str(src), "countynet.net.render", "-e", f"countynet_render_dest={out}", *extra],
         env={"COUNTYNET_INVENTORY": str(inventory)},
     )
     assert r.returncode == 0, r.stdout + r.stderr

@@ -28,7 +28,7 @@ def nornir_hosts(inv_dir: Path) -> dict[str, tuple[str, set[str]]]:
 
 def ansible_hosts(inv_dir: Path, tmp_path: Path) -> dict[str, tuple[str, set[str]]]:
     src = tmp_path / "countynet.yml"
-    src.write_text(f"plugin: countynet\ninventory_dir: {inv_dir}\n")
+    src.write_text(f"plugin: countynet.net.countynet\ninventory_dir: {inv_dir}\n")
     env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")}
     out = subprocess.run(
         ["ansible-inventory", "-i", str(src), "--list"], capture_output=True, text=True, env=env, check=True, cwd=REPO
