@@ -6,9 +6,11 @@ be read back and resumed without redoing the devices it finished.
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import json
 import os
+import re
 import socket
 import time
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from countynet.deploy.state import state_dir
 from countynet.errors import CountynetError
 
 FINISHED = {"changed", "unchanged", "failed", "reverted", "would-change"}
+RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 def runs_dir() -> Path:
@@ -51,12 +54,31 @@ class Journal:
             raise CountynetError(f"no run '{run_id}'", "see `countynet runs` for the run ids")
         return cls(run_id, path, redact)
 
+    @classmethod
+    def attach(cls, run_id: str, redact: Any = None, **start: Any) -> Journal:
+        """Run `run_id`, created with its start record by whichever process comes first.
+
+        Several deploy processes (Ansible forks, AWX jobs of one workflow on several execution nodes
+        sharing the state folder) join one run this way; an flock decides who writes the start.
+        """
+        if not RUN_ID.match(run_id):
+            raise CountynetError(f"bad run id {run_id!r}", "use letters, digits, '.', '_' and '-' (at most 100)")
+        folder = runs_dir() / run_id
+        folder.mkdir(parents=True, exist_ok=True)
+        journal = cls(run_id, folder / "journal.jsonl", redact)
+        with (folder / "attach.lock").open("a") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            if not journal.path.exists() or not journal.start_record():
+                journal.start(**start)
+        return journal
+
     def write(self, event: str, **data: Any) -> None:
         record = {"ts": time.time(), "run": self.run_id, "event": event, **data}
         line = json.dumps(record, sort_keys=True, default=str)
         if self.redact is not None:
             line = self.redact(line)
         with self.path.open("a", encoding="utf-8") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # processes sharing a run never interleave lines
             fh.write(line + "\n")
             fh.flush()
             os.fsync(fh.fileno())

@@ -27,6 +27,10 @@ class DeployJob:
     engine: DeployOptions = field(default_factory=DeployOptions)
     resume: str | None = None
     workers: int = 10
+    # Join run `join` (create it if new) and skip what it finished: one run shared by several processes
+    # (Ansible forks, the jobs of one AWX workflow), unlike `resume`, which restores a run's whole selection.
+    join: str | None = None
+    join_devices: tuple[str, ...] = ()  # every device of the shared run, for its start record
 
 
 def resumed(job: DeployJob) -> DeployJob:
@@ -66,6 +70,8 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
     nr = nornir_for(model, devices, lab, job.target.access, job.workers)
     meta: dict[str, Any] = {"target": job.target.target, "lab_name": job.target.lab_name if lab else None,
                             "inventory": str(model.root), "selection": job.selection.as_dict()}  # fmt: skip
+    if job.join:
+        _attach(job, redact, meta)
     return run_engine(
         nr,
         payload,
@@ -73,10 +79,20 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
         job.engine,
         health_prefixes=model.health_prefixes(devices),
         redact=redact,
-        resume=job.resume,
+        resume=job.resume or job.join,
         progress=progress,
         meta=meta,
     )
+
+
+def _attach(job: DeployJob, redact: Callable[[str], str], meta: dict[str, Any]) -> None:
+    """Create the shared run with the start record the engine would write (so `--resume` works on it)."""
+    from countynet.deploy.journal import Journal
+
+    devices = sorted(job.join_devices or job.selection.hosts)
+    meta = {**meta, "selection": {**meta["selection"], "hosts": devices}}
+    Journal.attach(job.join or "", redact, mode="commit" if job.engine.commit else "dry-run", devices=devices,
+                   options=vars(job.engine), source="ansible", **meta)  # fmt: skip
 
 
 def secrets_of(model: Model, job: DeployJob) -> list[str]:

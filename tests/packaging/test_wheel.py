@@ -51,7 +51,7 @@ class Venv:
 
 
 def _ok(r: subprocess.CompletedProcess[str]) -> str:
-    assert r.returncode == 0, (r.args, r.stdout[-4000:], r.stderr[-4000:])
+    assert r.returncode == 0, f"{r.args}\n{r.stdout[-6000:]}\n{r.stderr[-3000:]}"
     return r.stdout
 
 
@@ -83,6 +83,7 @@ def test_countynet_and_its_collection_come_from_the_wheel(venv: Venv) -> None:
 @pytest.fixture(scope="module")
 def project(venv: Venv) -> Path:
     """`countynet init` into a new folder outside the checkout (the management /24 moved if taken)."""
+    venv.project.mkdir(exist_ok=True)
     _ok(venv.countynet("init", str(venv.project)))
     town = venv.project / "inventory" / "towns" / "ruiru.yml"
     net = _free_mgmt_net(re.search(r"^management: (\S+)", town.read_text(), re.M).group(1))  # type: ignore[union-attr]

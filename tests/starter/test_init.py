@@ -65,3 +65,11 @@ def test_init_into_a_file_is_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     r = runner.invoke(app, ["init", str(tmp_path / "f")])
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "is not a folder" in r.output
+
+
+def test_the_repository_is_an_awx_project_like_a_starter() -> None:
+    """This checkout's playbooks/ (named by AWX job templates) are the starter's, byte for byte."""
+    root = Path(__file__).resolve().parents[2]
+    shipped = {rel: f.read_bytes() for rel, f in starter_files().items() if rel.startswith("playbooks/")}
+    here = {f"playbooks/{p.name}": p.read_bytes() for p in (root / "playbooks").glob("*.yml")}
+    assert here == shipped and len(here) == 7

@@ -49,8 +49,7 @@ class InventoryModule(BaseInventoryPlugin):
             records = host_records(inv_dir, lab)
         except CountynetError as exc:
             raise AnsibleParserError(str(exc)) from None
-        # Playbooks shipped in the collection find the model through these (not through playbook_dir).
-        self.inventory.set_variable("all", "countynet_inventory_dir", str(inv_dir))
+        # The roles target the lab this source names (AWX copies `all` vars into the synced inventory).
         if lab:
             self.inventory.set_variable("all", "countynet_lab_inventory_file", str(lab))
         for rec in records:

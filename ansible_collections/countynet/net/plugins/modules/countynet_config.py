@@ -42,6 +42,18 @@ options:
   state_dir:
     description: Where journals, backups and locks go (E(COUNTYNET_STATE); default C(.countynet)).
     type: path
+  run_id:
+    description:
+      - Join this deploy run (journal C(runs/<run_id>)), created by the first device that gets here, so one
+        playbook run, or every job of one AWX workflow, keeps one journal as C(countynet deploy) does.
+      - Devices the run already finished are not deployed again (the resume of C(countynet deploy --resume)).
+      - In check mode C(-dry-run) is appended, so a dry run never counts as done for the real run.
+      - Without it each device gets a run of its own.
+    type: str
+  run_devices:
+    description: Every device of the run, for its start record (default just O(host)).
+    type: list
+    elements: str
   username:
     description: Field target only; defaults to E(COUNTYNET_USERNAME).
     type: str
@@ -54,12 +66,16 @@ author: countynet
 EXAMPLES = r"""
 - name: Deploy (check mode = dry run)
   countynet.net.countynet_config:
-    inventory: "{{ countynet_inventory_dir }}"
+    inventory: inventory
     host: "{{ inventory_hostname }}"
     lab_inventory: "{{ lookup('ansible.builtin.env', 'COUNTYNET_LAB_INVENTORY') }}"
 """
 
 RETURN = r"""
+resumed:
+  description: True when the run (O(run_id)) had already finished this device, so nothing was pushed now.
+  type: bool
+  returned: always
 status:
   description: unchanged, would-change, changed, failed, reverted or skipped (as in C(countynet deploy)).
   type: str
@@ -92,6 +108,8 @@ def main() -> None:
             "revert_in": {"type": "int", "default": 120},
             "health_timeout": {"type": "float", "default": 30.0},
             "state_dir": {"type": "path"},
+            "run_id": {"type": "str"},
+            "run_devices": {"type": "list", "elements": "str"},
             "username": {"type": "str"},
             "password": {"type": "str", "no_log": True},
         },
@@ -120,20 +138,25 @@ def main() -> None:
             engine = DeployOptions(
                 commit=not module.check_mode, revert_in=p["revert_in"], max_failures=1, health_timeout=p["health_timeout"]
             )
-            job = DeployJob(Selection(hosts=(host,)), target, engine, workers=1)
+            join = p["run_id"] + ("-dry-run" if module.check_mode else "") if p["run_id"] else None
+            job = DeployJob(Selection(hosts=(host,)), target, engine, workers=1, join=join,
+                            join_devices=tuple(p["run_devices"] or (host,)))  # fmt: skip
             model = open_model(p["inventory"])
             module.no_log_values.update(secrets_of(model, job))
             report = deploy(model, job)
     except CountynetError as exc:
         module.fail_json(msg=f"{exc.what}{' (' + exc.fix + ')' if exc.fix else ''}")
     res = report.results[0]
+    # A device the joined run finished before (a resumed AWX workflow) is reported, not pushed again.
+    resumed = bool(join) and res.error == "done in an earlier attempt"
     result = {
         "status": res.status,
         "device_diff": res.diff,
         "run_id": report.run_id,
         "mode": report.mode,
         "seconds": res.seconds,
-        "changed": res.status in ("changed", "would-change"),
+        "resumed": resumed,
+        "changed": res.status in ("changed", "would-change") and not resumed,
     }
     if module._diff and res.diff:
         result["diff"] = {"prepared": res.diff}

@@ -39,9 +39,9 @@ author: countynet
 EXAMPLES = r"""
 - name: Render the config
   countynet.net.countynet_render:
-    inventory: "{{ countynet_inventory_dir }}"
+    inventory: inventory
     host: "{{ inventory_hostname }}"
-    dest: "{{ playbook_dir }}/../rendered"
+    dest: rendered
   delegate_to: localhost
 """
 

@@ -25,7 +25,7 @@ author: countynet
 EXAMPLES = r"""
 - name: Validate the inventory
   countynet.net.countynet_validate:
-    inventory: "{{ playbook_dir }}/../inventory"
+    inventory: inventory
   run_once: true
   delegate_to: localhost
 """

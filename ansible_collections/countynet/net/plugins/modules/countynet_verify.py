@@ -37,7 +37,7 @@ author: countynet
 EXAMPLES = r"""
 - name: Verify
   countynet.net.countynet_verify:
-    inventory: "{{ countynet_inventory_dir }}"
+    inventory: inventory
     host: "{{ inventory_hostname }}"
     wait: 60
 """
