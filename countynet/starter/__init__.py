@@ -12,9 +12,11 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from countynet import __version__
 from countynet.errors import CountynetError
 
 DOT = "dot-"
+VERSION = b"@COUNTYNET_VERSION@"  # replaced by the installed version (the EE pins the countynet it was made with)
 LOCK = "inventory/allocations.yml"  # generated after the files are written; never overwritten either
 
 
@@ -73,7 +75,7 @@ def init_repository(root: Path, backup: bool = False) -> InitResult:
     for rel, src in plan.items():
         dest = root / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(src.read_bytes())
+        dest.write_bytes(src.read_bytes().replace(VERSION, __version__.encode()))
         result.written.append(rel)
     result.lock = _allocate(root / "inventory")
     return result

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Network
@@ -46,6 +47,7 @@ pytestmark = [pytest.mark.lab, pytest.mark.slow,
 class Job:
     rc: int
     status: str
+    seconds: float  # wall time of the whole job (transmit | worker | process)
     results: dict[str, dict[str, Any]]  # host -> result of the countynet module task
     stdout: str
 
@@ -72,6 +74,7 @@ class Setup:
     def job(self, playbook: str, ident: str, module: str) -> Job:
         """One AWX job: transmit (controller) | worker (execution node) | process (controller)."""
         work, out = self.base / f"worker-{ident}", self.base / f"process-{ident}"
+        t0 = time.monotonic()
         # the execution node has countynet (and so the countynet.net collection) installed
         node_env = self.env(ANSIBLE_COLLECTIONS_PATH=str(ROOT))
         tx = subprocess.Popen(["ansible-runner", "transmit", str(self.pdd), "-p", f"playbooks/{playbook}.yml",
@@ -91,7 +94,8 @@ class Setup:
             data = ev.get("event_data", {})
             if ev.get("event") in ("runner_on_ok", "runner_on_failed") and data.get("task_action") == module:
                 results[data["host"]] = data["res"]
-        return Job(int((art / "rc").read_text()), (art / "status").read_text(), results, pr.stdout)
+        seconds = time.monotonic() - t0
+        return Job(int((art / "rc").read_text()), (art / "status").read_text(), seconds, results, pr.stdout)
 
 
 def _free_mgmt_net(wanted: str) -> str:
@@ -150,8 +154,6 @@ def test_runner_deploy_and_verify_match_the_cli(setup: Setup, record_property: p
     assert {"role_hub", "role_base_station", "role_agency", "platform_ios", "platform_routeros"} <= set(hv)
     assert all({"ansible_host", "countynet_town", "countynet_role", "countynet_depth"} <= set(v)
                for v in hostvars.values())  # fmt: skip
-    secrets = [p.read_text().strip() for p in (state_root() / s.lab / "secrets").glob("*")]
-    assert secrets and not any(x in json.dumps(hv) for x in secrets)  # no secret in any synced variable
 
     dry = s.cli("deploy", "--target", "lab", "--lab-name", s.lab, "--json")
     assert dry.returncode == 0, dry.stdout + dry.stderr
@@ -169,6 +171,10 @@ def test_runner_deploy_and_verify_match_the_cli(setup: Setup, record_property: p
     assert len(starts) == 1 and starts[0]["source"] == "ansible" and sorted(starts[0]["devices"]) == sorted(cli)
     devices = {r["device"]: r for r in journal if r["event"] == "device"}
     assert {d: (r["status"], r["diff"]) for d, r in devices.items()} == {d: ("changed", cli[d]["diff"]) for d in cli}
+    # the lab's secrets (made for the deploy) are in no synced variable, no job result, no journal line
+    secrets = [p.read_text().strip() for p in (state_root() / s.lab / "secrets").glob("*")]
+    seen = json.dumps(hv) + json.dumps(dep.results) + json.dumps(journal)
+    assert secrets and not any(x in seen for x in secrets)
     # the CLI reads the runner's journal like its own, and finds nothing left to do on the devices
     runs = json.loads(s.cli("runs", "--json", state=s.state).stdout)
     assert any(r["run_id"] == f"awx-wf{WF}" and r["counts"] == {"changed": 7} for r in runs), runs
@@ -191,8 +197,11 @@ def test_runner_deploy_and_verify_match_the_cli(setup: Setup, record_property: p
     after = [json.loads(ln) for ln in (s.state / "runs" / f"awx-wf{WF}" / "journal.jsonl").read_text().splitlines()]
     assert [r for r in after if r["event"] == "device"] == [r for r in journal if r["event"] == "device"]
 
-    deploy_s = sorted(r["seconds"] for r in devices.values())
-    verify_s = sorted(r["seconds"] for r in ver.results.values())
-    record_property("deploy_seconds_per_device", deploy_s)
-    record_property("verify_seconds_per_device", verify_s)
-    print(f"\nper-device deploy s: {deploy_s}\nper-device verify s: {verify_s}")
+    deploy_s = sorted(round(r["seconds"], 1) for r in devices.values())
+    verify_s = sorted(round(r["seconds"], 1) for r in ver.results.values())
+    figures = {"deploy_seconds_per_device": deploy_s, "verify_seconds_per_device": verify_s,
+               "deploy_job_seconds": round(dep.seconds, 1), "verify_job_seconds": round(ver.seconds, 1),
+               "resumed_deploy_job_seconds": round(res.seconds, 1)}  # fmt: skip
+    for key, value in figures.items():
+        record_property(key, value)
+    print("\n" + json.dumps(figures))

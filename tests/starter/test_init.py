@@ -73,3 +73,18 @@ def test_the_repository_is_an_awx_project_like_a_starter() -> None:
     shipped = {rel: f.read_bytes() for rel, f in starter_files().items() if rel.startswith("playbooks/")}
     here = {f"playbooks/{p.name}": p.read_bytes() for p in (root / "playbooks").glob("*.yml")}
     assert here == shipped and len(here) == 7
+
+
+def test_the_starter_execution_environment_pins_this_countynet(tmp_path: Path) -> None:
+    import yaml
+
+    from countynet import __version__
+    from countynet.starter import init_repository
+
+    init_repository(tmp_path)
+    ee = yaml.safe_load((tmp_path / "execution-environment.yml").read_text())
+    assert ee["version"] == 3 and ee["dependencies"]["python"] == "ee/requirements.txt"
+    assert f"countynet=={__version__}" in (tmp_path / "ee" / "requirements.txt").read_text().splitlines()
+    root = Path(__file__).resolve().parents[2]
+    assert (tmp_path / "ee" / "bindep.txt").read_text() == (root / "ee" / "bindep.txt").read_text()
+    assert not any(b"@COUNTYNET_VERSION@" in p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
