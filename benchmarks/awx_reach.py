@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from render_national import write_inventory  # noqa: E402
+from render_national import write_inventory
 
-from countynet.awx.regions import REGIONS  # noqa: E402
+from countynet.awx.regions import REGIONS
 
 TOWNS, BASE_STATIONS, SITES = 57, 5, 117
 STAGES = (SITES, BASE_STATIONS, 1)  # agencies (depth 2), towers (depth 1), hub: the deploy's stage sizes
@@ -29,10 +29,10 @@ STAGES = (SITES, BASE_STATIONS, 1)  # agencies (depth 2), towers (depth 1), hub:
 
 def measure_load(root: Path) -> float:
     """Seconds for one model load + validation of the national inventory (what each module run pays)."""
-    from countynet import pipeline
+    from countynet.model import load_model
 
     t = time.perf_counter()
-    pipeline.prepare(root)
+    load_model(root, cached=False).require_valid()
     return time.perf_counter() - t
 
 

@@ -20,7 +20,7 @@ from countynet.awx import credentials, templates, workflows
 from countynet.awx.regions import OTHER
 from countynet.awx.templates import AwxOptions
 from countynet.errors import CountynetError
-from countynet.inventory.hosts import load_model
+from countynet.model import open_model
 
 COLLECTION = "awx.awx"
 
@@ -65,7 +65,8 @@ def origin_url(inventory_dir: Path) -> str | None:
 
 def export_awx(inventory_dir: Path, opts: AwxOptions) -> AwxExport:
     """Every AWX object for `inventory_dir`, ready for the awx.awx collection."""
-    inv, topo = load_model(inventory_dir)
+    model = open_model(inventory_dir)
+    inv, topo = model.inv, model.topo
     check(opts, [t.name for t in inv.towns])
     ctypes = credentials.credential_types(inv)
     opts = replace(opts, credentials=opts.credentials or tuple(t["name"] for t in ctypes))

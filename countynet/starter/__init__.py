@@ -85,13 +85,8 @@ def _allocate(inventory: Path) -> str | None:
     """Generate allocations.yml for the example (what `countynet allocate` does)."""
     from countynet.allocate.allocator import allocate
     from countynet.allocate.lockfile import write_lock
-    from countynet.inventory.loader import load
-    from countynet.inventory.topology import build
+    from countynet.model import load_model
 
-    loaded = load(inventory)
-    if loaded.inventory is None:  # a shipped example that does not load is a bug, not user input
-        raise RuntimeError("; ".join(f.format() for f in loaded.findings))
-    inv = loaded.inventory
-    alloc = allocate(inv, build(inv))
-    wrote = write_lock(inv.root, alloc.to_lock())
+    model = load_model(inventory, cached=False)
+    wrote = write_lock(model.inv.root, allocate(model.inv, model.topo).to_lock())
     return str(wrote.relative_to(inventory.parent)) if wrote else None
