@@ -20,18 +20,20 @@ from countynet.inventory.model import SecretRef
 LOGIN = "countynet device login"
 MANAGEMENT = "countynet management secrets"
 WIFI = "countynet Wi-Fi keys"
+VAULT = "countynet vault"
 
 
 @dataclass(frozen=True)
 class SecretUse:
     """One environment variable a config placeholder names, and the inventory field that names it."""
 
-    env: str
+    env: str  # the environment variable, or the vault key when `vault`
     path: str  # e.g. network.management.snmp_auth, towns.thika.wireless.psk
+    vault: bool = False
 
 
 def secret_refs(inv: Inventory) -> list[SecretUse]:
-    """Every SecretRef of the inventory that names an environment variable (vault refs are not for AWX)."""
+    """Every SecretRef of the inventory (environment variables and Ansible Vault keys)."""
     uses = list(_walk(inv.network, "network"))
     for town in inv.towns:
         uses += _walk(town, f"towns.{town.name}")
@@ -42,6 +44,8 @@ def _walk(node: Any, path: str) -> Iterator[SecretUse]:
     if isinstance(node, SecretRef):
         if node.env:
             yield SecretUse(node.env, path)
+        elif node.vault:
+            yield SecretUse(node.vault, path, vault=True)
     elif isinstance(node, BaseModel):
         for name in type(node).model_fields:
             yield from _walk(getattr(node, name), f"{path}.{name}")
@@ -55,7 +59,8 @@ def _walk(node: Any, path: str) -> Iterator[SecretUse]:
 
 def credential_types(inv: Inventory) -> list[dict[str, Any]]:
     """awx.awx.credential_type parameters: device login, management secrets (admin, SNMP), Wi-Fi keys."""
-    uses = secret_refs(inv)
+    every = secret_refs(inv)
+    uses = [u for u in every if not u.vault]
     wifi = sorted({u.env for u in uses if ".wireless." in u.path})
     mgmt = sorted({u.env for u in uses if ".wireless." not in u.path} - set(wifi))
     types = [
@@ -70,7 +75,32 @@ def credential_types(inv: Inventory) -> list[dict[str, Any]]:
         _type(WIFI, "cloud", "Radio pre-shared keys the rendered configs name (per town or shared).",
               [(env, _label(env, uses), True) for env in wifi]),
     ]
+    if any(u.vault for u in every):
+        types.append(_vault_type())
     return [t for t in types if t["inputs"]["fields"]]
+
+
+def _vault_type() -> dict[str, Any]:
+    """{{secret:vault:KEY}}: the vault file sits in the project; AWX holds its password, written to a file
+    for the job (COUNTYNET_VAULT_PASSWORD_FILE), as the deploy expects."""
+    return {
+        "name": VAULT,
+        "kind": "cloud",
+        "description": "Ansible Vault file (in the project) holding the {{secret:vault:KEY}} secrets, and its password.",
+        "inputs": {
+            "fields": [
+                {"id": "countynet_vault_file", "label": "Vault file, relative to the project", "type": "string",
+                 "default": "inventory/secrets.vault.yml"},
+                {"id": "countynet_vault_password", "label": "Vault password", "type": "string", "secret": True},
+            ],
+            "required": ["countynet_vault_file", "countynet_vault_password"],
+        },
+        "injectors": {
+            "file": {"template": "{{ countynet_vault_password }}"},
+            "env": {"COUNTYNET_VAULT_FILE": "{{ countynet_vault_file }}",
+                    "COUNTYNET_VAULT_PASSWORD_FILE": "{{ tower.filename }}"},
+        },
+    }
 
 
 def _label(env: str, uses: list[SecretUse]) -> str:

@@ -79,7 +79,7 @@ def test_credential_types_are_valid_custom_types(export: dict[str, Any]) -> None
         assert len(ids) == len(set(ids)) and not set(ids) & set(CT_SCHEMA["reserved_field_ids"])
         for env, template in ct["injectors"]["env"].items():
             assert env not in CT_SCHEMA["env_blocklist"] and not env.startswith(CT_SCHEMA["env_forbidden_prefix"])
-            jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(template).render({i: "x" for i in ids})
+            _render_injector(template, ids, ct["injectors"])
         assert all(f["secret"] for f in ct["inputs"]["fields"] if f["id"] != "countynet_username")
     # exactly the environment variables the shipped configs' placeholders name (plus the login)
     env = {e for ct in types.values() for e in ct["injectors"]["env"]}
@@ -90,6 +90,39 @@ def test_credential_types_are_valid_custom_types(export: dict[str, Any]) -> None
         body = yaml.safe_load(path.read_text())
         assert body["inputs"] == types[body["name"]]["inputs"]
         assert body["injectors"] == types[body["name"]]["injectors"]
+
+
+def _render_injector(template: str, ids: list[str], injectors: dict[str, Any]) -> None:
+    """As AWX checks an injector: only defined fields, and tower.filename only with a file injector."""
+    ns: dict[str, Any] = {i: "x" for i in ids}
+    if "template" in injectors.get("file", {}):
+        ns["tower"] = {"filename": "/tmp/f"}
+    jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(template).render(ns)
+
+
+def test_a_vault_reference_adds_the_vault_type(tmp_path: Path) -> None:
+    import shutil
+
+    inv = tmp_path / "inv"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", inv)
+    town = inv / "towns" / "ruiru.yml"
+    town.write_text(town.read_text().replace("psk: {env: COUNTYNET_WIFI_PSK}", "psk: {vault: ruiru_wifi_psk}"))
+    r = runner.invoke(app, ["--inventory", str(inv), "awx", "export", "--out", str(tmp_path / "o"), "--scm-url", "u"])
+    assert r.exit_code == 0, r.output
+    play = yaml.load((tmp_path / "o" / "apply.yml").read_text(), Loader=_Loader)
+    types = {t["awx.awx.credential_type"]["name"]: t["awx.awx.credential_type"] for t in play[0]["tasks"]
+             if "awx.awx.credential_type" in t}  # fmt: skip
+    assert "countynet Wi-Fi keys" not in types  # the only Wi-Fi key now lives in the vault
+    vault = types["countynet vault"]
+    jsonschema.validate(vault["inputs"], CT_SCHEMA["inputs"])
+    jsonschema.validate(vault["injectors"], CT_SCHEMA["injectors"])
+    ids = [f["id"] for f in vault["inputs"]["fields"]]
+    for template in [*vault["injectors"]["env"].values(), *vault["injectors"]["file"].values()]:
+        _render_injector(template, ids, vault["injectors"])
+    assert set(vault["injectors"]["env"]) == {"COUNTYNET_VAULT_FILE", "COUNTYNET_VAULT_PASSWORD_FILE"}
+    jt = next(t["awx.awx.job_template"] for t in play[0]["tasks"] if t.get("awx.awx.job_template", {}).get("name")
+              == "countynet deploy")  # fmt: skip
+    assert "countynet vault" in jt["credentials"]
 
 
 def test_objects_refer_to_objects_created_before_them(export: dict[str, Any]) -> None:
