@@ -299,7 +299,8 @@ def site_states(
         deployed = all(d in deploys and deploys[d].status in DEPLOY_OK for d in path)
         mine = progress.get(site)
         if mine is not None and not mine.ok:
-            out[site] = SiteState("failed", "; ".join(mine.failed))
+            more = f" and {len(mine.failed) - 3} more" if len(mine.failed) > 3 else ""
+            out[site] = SiteState("failed", "; ".join(mine.failed[:3]) + more)
         elif deployed and mine is not None:
             out[site] = SiteState("accepted" if site in accepted else "verified")
         elif deployed:
