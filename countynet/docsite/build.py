@@ -174,7 +174,9 @@ def build_site(
     device_tpl = env.get_template("device.html.j2")
     for host in hosts:
         ctx_ = {**pages.device_page(v, host, intents[host], texts[host]), "attachments_list": att.get(host, [])}
-        w.write(f"devices/{slug(host)}.html", device_tpl.render(**common, **ctx_, root="../"))
+        town = topo.devices[host].town  # a device page's menu names its own town only (7,000 pages x 57 towns)
+        nav = {**common, "nav_towns": [{"name": town, "slug": slug(town)}]}
+        w.write(f"devices/{slug(host)}.html", device_tpl.render(**nav, **ctx_, root="../"))
     t = lap("devices", t)
     rules = pages.rules(report.findings)
     page("rules.html.j2", "rules/index.html", {"page": "rules", "title": "Rules", "rules": rules}, "../")
