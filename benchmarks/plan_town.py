@@ -120,6 +120,10 @@ def main() -> None:
         inv = fresh_inventory(tmp)
         wall, cpu, st, unplanned = plan(inv, tmp, "kitui", 750, args.seed)
         print(row("kitui (750, one town)", st, f"{wall:.2f} / {cpu:.2f}  unplanned {unplanned} (stress figure)"))
+        print(
+            f"  the planned {st.sites} sites need {st.demand_mbps:.0f} Mbit/s in the busy hour; a hub compound's seven "
+            "non-DFS 20 MHz radios carry about 7 x 80 Mbit/s, so one compound cannot serve 750 sites"
+        )
 
 
 if __name__ == "__main__":

@@ -58,9 +58,10 @@ def town(
         f"{st.ptp_sites} by PtP/relay; {st.hops_meeting_target}/{st.hops} hops meet the margin target "
         f"(lowest {st.lowest_margin_db:g} dB); {st.channels_used} channels, {st.conflicts} conflicts",
         markup=False,
+        soft_wrap=True,
     )
     for f in res.findings:
-        console.print(f"  finding: {f}", style="yellow", markup=False)
+        console.print(f"  finding: {f}", style="yellow", markup=False, soft_wrap=True)
     if res.backup:
         console.print(f"  previous file kept as {res.backup}", markup=False)
     if res.nofbi_backup:

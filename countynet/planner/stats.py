@@ -6,6 +6,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from countynet.inventory.demand import site_demand_mbps
 from countynet.inventory.model import Network, Town
 from countynet.radio.plan import RadioPlan
 
@@ -26,6 +27,7 @@ class TownStats:
     max_sites_per_sector: int
     channels_used: int
     conflicts: int
+    demand_mbps: float = 0.0  # busy-hour demand of the town's sites
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,4 +55,5 @@ def town_stats(net: Network, town: Town, plan: RadioPlan) -> TownStats:
         max_sites_per_sector=max(per, default=0),
         channels_used=len(chans),
         conflicts=len(conflicts),
+        demand_mbps=round(sum(site_demand_mbps(net, s) for s in town.sites), 1),
     )
