@@ -130,3 +130,33 @@ def test_cli_with_candidate_towers_and_json(case_factory, tmp_path: Path) -> Non
     assert "kit-bs1: the hub compound is always a tower" in text
     if data["stats"]["towers"] > 1:  # taken only when it serves sites the hub compound cannot
         assert "candidate kavuta-hill (--towers)" in text and "tower_height_m: 36" in text
+
+
+def neighbour(tmp_path: Path, lon: float) -> tuple[list[str], list[str]]:
+    """A 30-site town planned east of Mwingi (centre 38.06 E): (validation findings, planner findings)."""
+    from planner_helpers import make_case
+    from planner_synth import Town, generate, write_csv, write_stub
+
+    case = make_case(tmp_path, "kitui", 15, 1, "nofbi-mwingi")
+    case.file.unlink()
+    town = Town("nguni", "Kitui", -0.9340, lon)
+    write_stub(case.inv, town, 1000.0, "nofbi-mwingi")
+    sites = write_csv(tmp_path / "nguni.csv", generate(town, 30, 5, base_m=1000.0))
+    res = plan_town(case.inv, "nguni", sites)
+    allocate_lock(case.inv)
+    return [f.format() for f in validate(case.inv).findings], res.findings
+
+
+def test_neighbouring_town_20_km_away_is_coloured_around(tmp_path: Path) -> None:
+    findings, planner = neighbour(tmp_path, 38.25)
+    assert findings == [] and planner == []
+
+
+def test_neighbouring_town_10_km_away_shares_only_what_the_planner_reports(tmp_path: Path) -> None:
+    """Mwingi uses all seven 5.8 GHz channels; a sector facing it 10 km away cannot avoid all: it says so."""
+    findings, planner = neighbour(tmp_path, 38.15)
+    assert not [f for f in findings if " error: " in f]
+    shared = {f.split(":")[0] for f in planner if "every usable channel is heard by a neighbour" in f}
+    warned = {f.split(": ")[2].split(" on ")[0] for f in findings if "CN307" in f}
+    assert warned and warned <= shared  # e.g. {"sector ngu-bs1/s1"}
+    assert all("mwg-" in f for f in findings if "CN307" in f)  # the channel it shares is Mwingi's
