@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from countynet.errors import CountynetError
+from countynet.inventory.limits import safe_yaml_load
 
 
 @dataclass
@@ -77,10 +76,9 @@ def host_records(root: Path | str, lab_inventory: Path | str | None = None) -> l
 
 def read_lab_inventory(path: Path) -> dict[str, Any]:
     """The hosts mapping of a lab inventory file written by `countynet lab up`."""
-    try:
-        data = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise CountynetError(f"lab inventory not found: {path}", "bring the lab up with `countynet lab up`") from None
+    if not path.exists():
+        raise CountynetError(f"lab inventory not found: {path}", "bring the lab up with `countynet lab up`")
+    data = safe_yaml_load(path)  # within the loading budget: the path can come from the environment
     hosts = data.get("hosts") if isinstance(data, dict) else None
     if not isinstance(hosts, dict):
         raise CountynetError(f"{path} has no 'hosts' mapping", "recreate it with `countynet lab up`")

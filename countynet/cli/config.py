@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from countynet.errors import CountynetError
+from countynet.inventory.limits import read_user_text
 
 FILE = "countynet.toml"
 
@@ -44,14 +45,14 @@ def load_defaults(path: Path | None = None, cwd: Path | None = None) -> dict[str
     data: dict[str, Any] = {}
     try:
         if path is not None:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_user_text(path))
             data = data.get("tool", {}).get("countynet", data) if path.name == "pyproject.toml" else data
         elif (here / FILE).is_file():
             path = here / FILE
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_user_text(path))
         elif (here / "pyproject.toml").is_file():
             path = here / "pyproject.toml"
-            data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("countynet", {})
+            data = tomllib.loads(read_user_text(path)).get("tool", {}).get("countynet", {})
     except OSError as exc:
         raise CountynetError(f"cannot read config {path}: {exc.strerror}", "check --config / COUNTYNET_CONFIG") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

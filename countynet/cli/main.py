@@ -142,6 +142,9 @@ def _root(
                                   metavar="FILE"),
     config: Path = typer.Option(None, "--config", envvar="COUNTYNET_CONFIG", metavar="FILE",
                                 help="Defaults file (default: ./countynet.toml, else \\[tool.countynet] in pyproject.toml)."),
+    budget: list[str] = typer.Option(None, "--budget", metavar="NAME=VALUE",
+                                     help="Change one loading limit for this run, e.g. nodes=500000 (repeatable; "
+                                          "docs/untrusted-input.md). Never read from countynet.toml."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Plan, render, deploy and verify the county connectivity network from its YAML inventory.
@@ -154,8 +157,25 @@ def _root(
     """
     from countynet.cli import output
 
+    if budget:
+        _set_budget(ctx, budget)
     state.inventory, state.json, state.verbose, state.quiet, state.wide = inventory, json_out, verbose, quiet, wide
     output.configure(verbose=verbose, quiet=quiet, wide=wide, log_file=log_file)
+
+
+def _set_budget(ctx: typer.Context, pairs: list[str]) -> None:
+    """--budget overrides; a repository's countynet.toml must not raise the budget its own files are read with."""
+    from countynet.cli.output import fail
+    from countynet.errors import CountynetError
+    from countynet.inventory import limits
+
+    try:
+        source = ctx.get_parameter_source("budget")
+        if getattr(source, "name", "") == "DEFAULT_MAP":  # typer may bring its own click: compare by name
+            raise CountynetError("the loading budget cannot be set in a config file", "use --budget or COUNTYNET_LIMIT_*")
+        limits.set_overrides(pairs)
+    except CountynetError as exc:
+        fail(exc)
 
 
 def _apply_config(args: list[str]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from countynet.errors import CountynetError
+from countynet.inventory.limits import read_user_file, safe_yaml_load
 
 PLACEHOLDER = re.compile(r"\{\{secret:(env|vault|clear):([A-Za-z0-9_./-]+)\}\}")
 Resolver = Callable[[str, str], str]  # (scheme, name) -> value
@@ -57,12 +58,12 @@ def env_resolver(environ: Mapping[str, str] | None = None) -> Resolver:
 
 def vault_resolver(path: Path | str, password: str) -> Resolver:
     """Keys of a YAML mapping encrypted with ansible-vault (whole file), decrypted with ansible's VaultLib."""
-    import yaml
     from ansible.constants import DEFAULT_VAULT_ID_MATCH
     from ansible.parsing.vault import VaultLib, VaultSecret
 
     vault = VaultLib([(DEFAULT_VAULT_ID_MATCH, VaultSecret(password.encode()))])
-    data = yaml.safe_load(vault.decrypt(Path(path).read_bytes())) or {}
+    raw = read_user_file(Path(path), display=str(path))  # bounded before decrypting
+    data = safe_yaml_load(vault.decrypt(raw), display=str(path)) or {}
     if not isinstance(data, dict):
         raise CountynetError(f"vault file {path} is not a mapping", "store `key: value` lines in the vault")
 

@@ -14,9 +14,9 @@ from typing import Any
 from countynet.checks.registry import Issue, rule
 from countynet.checks.rules._common import display
 from countynet.errors import CountynetError
+from countynet.inventory.limits import safe_yaml_load
 from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR, Inventory
 from countynet.inventory.model import Node, SecretRef
-from countynet.inventory.yaml_source import SourceMap, parse_yaml
 from countynet.model import Model
 
 SECRET_KEY = re.compile(r"pass(word|wd|phrase)?|secret|psk|community|token|(^|[_-])key$", re.IGNORECASE)
@@ -95,8 +95,8 @@ def secret_like_key(ctx: Model) -> Iterator[Issue]:
         if name not in suspects:
             continue
         try:  # the model keeps no raw values, so read the suspect file again
-            data = parse_yaml(path.read_text(encoding="utf-8"), name, SourceMap())
-        except (CountynetError, OSError, UnicodeDecodeError):
+            data = safe_yaml_load(path, root=inv.root, display=name)
+        except (CountynetError, OSError):
             continue  # unreadable files are reported by the loader
         for keys in sorted(suspects[name], key=repr):
             value = _value(data, keys)
