@@ -3,10 +3,18 @@
 GitHub refuses comments over 65,536 characters, so the text is built within a budget: the small,
 high-value parts first, then one collapsible diff per device until the budget runs out (each diff
 cut at a line count with "N more lines"); devices past the budget are listed by name.
+
+Every string that comes from the inventory, the revisions or the findings is untrusted: it is
+printed only inside an inline code span (`code`), whose fence is longer than any backtick run in
+it and in which GitHub and GitLab create no mention, link, image or HTML; in tables `|` becomes
+`│` (GFM splits cells on it even inside code); inside the HTML `<summary>` it is HTML-escaped
+within `<code>`; diffs sit in a fence longer than any backtick run they hold.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 
 from countynet.review.mermaid import mermaid
@@ -19,8 +27,38 @@ FINDINGS = 40
 MARKER = "<!-- countynet-plan -->"  # lets CI find and update its own comment
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+class Md(str):
+    """Markdown this module wrote itself (numbers, status words): printed as it is."""
+
+
+def _one_line(value: object) -> str:
+    return _CONTROL.sub(" ", str(value))
+
+
+def code(value: object, table: bool = False) -> str:
+    """`value` as an inline code span nothing inside can break out of (no mention, link, HTML)."""
+    text = _one_line(value)
+    if table:
+        text = text.replace("|", "\u2502")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") or not text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def html_code(value: object) -> str:
+    return f"<code>{html.escape(_one_line(value), quote=True)}</code>"
+
+
 def _cell(v: object) -> str:
-    return "–" if v is None else str(v).replace("|", "\\|")
+    if v is None:
+        return "–"
+    if isinstance(v, Md | int | float):
+        return str(v)
+    return code(v, table=True)
 
 
 def _short(commit: str | None) -> str:
@@ -39,8 +77,12 @@ def _device_block(c: DeviceChange, max_lines: int) -> str:
     body = c.diff[:max_lines]
     more = len(c.diff) - len(body)
     tail = [f"… {more} more lines"] if more else []
-    fence = "````" if any(line.startswith("```") for line in body) else "```"
-    summary = f"<code>{c.host}</code> {c.status} ({c.town}, {c.platform}) <b>+{c.added} −{c.removed}</b>"
+    longest = max((len(run) for line in body for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    summary = (
+        f"{html_code(c.host)} {html.escape(c.status)} ({html_code(c.town)}, {html_code(c.platform)}) "
+        f"<b>+{c.added} −{c.removed}</b>"
+    )
     return "\n".join(
         ["<details>", f"<summary>{summary}</summary>", "", fence + "diff", *body, *tail, fence, "</details>", ""]
     )
@@ -55,7 +97,7 @@ def _moves(moved: list[AllocChange]) -> list[str]:
         " them will be renumbered: plan the change window, firewall rules and monitoring updates.",
         "",
     ]
-    rows = [[a.town, a.category, f"`{a.key}`", a.old, a.new] for a in moved]
+    rows = [[a.town, a.category, a.key, a.old, a.new] for a in moved]
     return out + _table(["town", "pool", "entry", "old", "new"], rows, "moved entries")
 
 
@@ -66,11 +108,11 @@ def to_markdown(plan: Plan, limit: int = LIMIT) -> str:
     moved = f"**⚠️ {s['addresses_moved']} moved**" if s["addresses_moved"] else "0 moved"
     parts = [
         MARKER,
-        f"## countynet plan: `{plan.base}` ({_short(plan.base_commit)}) → "
-        + (f"`{plan.head}` ({_short(plan.head_commit)})" if plan.head_commit else "working tree"),
+        f"## countynet plan: {code(plan.base)} ({code(_short(plan.base_commit))}) → "
+        + (f"{code(plan.head)} ({code(_short(plan.head_commit))})" if plan.head_commit else "working tree"),
         "",
         f"**{verdict}** · {len(plan.devices)} device configs change · towns to verify: "
-        + (", ".join(f"`{t}`" for t in plan.changed_towns) or "none"),
+        + (", ".join(code(t) for t in plan.changed_towns) or "none"),
         "",
         "| | added | removed | changed |",
         "|---|---:|---:|---:|",
@@ -81,7 +123,7 @@ def to_markdown(plan: Plan, limit: int = LIMIT) -> str:
         f"| findings | {s['errors']} errors | {s['warnings']} warnings | |",
         "",
     ]
-    parts += [f"_Note: {n}_\n" for n in plan.notes]
+    parts += [f"_Note:_ {code(n)}\n" for n in plan.notes]
     if plan.templates_changed:
         parts.append("_Templates changed: every device was rendered on both sides._\n")
     parts += _moves(plan.moved)
@@ -89,27 +131,27 @@ def to_markdown(plan: Plan, limit: int = LIMIT) -> str:
     if plan.findings:
         parts.append(f"### Findings on the head ({plan.errors} errors, {plan.warnings} warnings)\n")
         ordered = sorted(plan.findings, key=lambda f: f.severity != "error")
-        parts += [f"- {'❌' if f.severity == 'error' else '⚠️'} `{f.format()}`" for f in ordered[:FINDINGS]]
+        parts += [f"- {'❌' if f.severity == 'error' else '⚠️'} {code(f.format())}" for f in ordered[:FINDINGS]]
         if len(ordered) > FINDINGS:
             parts.append(f"- … {len(ordered) - FINDINGS} more (run `countynet validate`)")
         parts.append("")
     if plan.sites_added or plan.sites_removed or plan.towns_added or plan.towns_removed:
         parts.append("### Sites\n")
-        parts += [f"- ➕ town `{t}`" for t in plan.towns_added] + [f"- ➖ town `{t}`" for t in plan.towns_removed]
-        parts += [f"- ➕ `{s}` ({t})" for t, s in plan.sites_added]
-        parts += [f"- ➖ `{s}` ({t})" for t, s in plan.sites_removed]
+        parts += [f"- ➕ town {code(t)}" for t in plan.towns_added] + [f"- ➖ town {code(t)}" for t in plan.towns_removed]
+        parts += [f"- ➕ {code(s)} ({code(t)})" for t, s in plan.sites_added]
+        parts += [f"- ➖ {code(s)} ({code(t)})" for t, s in plan.sites_removed]
         parts.append("")
     if plan.radio:
         parts.append("### Radio links\n")
         rows = []
         for r in plan.radio:
-            what = ", ".join(f"{k} {_cell(a)} → {_cell(b)}" for k, (a, b) in r.changes.items())
-            rows.append([r.town, f"`{r.name}`", r.status, r.margin_db, what if r.status == "changed" else ""])
+            what = Md(", ".join(f"{code(k, True)} {_cell(a)} → {_cell(b)}" for k, (a, b) in r.changes.items()))
+            rows.append([r.town, r.name, Md(r.status), r.margin_db, what if r.status == "changed" else Md("")])
         parts += _table(["town", "link", "", "margin dB", "changes"], rows, "links")
     others = [a for a in plan.allocations if a.status != "moved"]
     if others:
         parts.append("### Address allocations\n")
-        rows = [[a.town, a.category, f"`{a.key}`", a.status, a.old or a.new] for a in others]
+        rows = [[a.town, a.category, a.key, Md(a.status), a.old or a.new] for a in others]
         parts += _table(["town", "pool", "entry", "", "address"], rows, "entries")
     text = "\n".join(parts)
     if plan.devices:
@@ -122,7 +164,7 @@ def to_markdown(plan: Plan, limit: int = LIMIT) -> str:
                 block = _device_block(c, 20)
             if used + len(block) > limit:
                 rest = plan.devices[i:]
-                names = ", ".join(f"`{d.host}`" for d in rest[:100])
+                names = ", ".join(code(d.host) for d in rest[:100])
                 blocks.append(
                     f"_… {len(rest)} more devices not shown (comment size limit): {names}"
                     f"{' …' if len(rest) > 100 else ''}. Run `countynet diff` or see the JSON plan._"

@@ -26,7 +26,11 @@ def _id(name: str) -> str:
 
 
 def _label(text: str) -> str:
-    return text.replace('"', "#quot;")
+    """Untrusted names inside a quoted Mermaid label: no quote, markup, backtick or line break survives."""
+    text = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", str(text))
+    for char, entity in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+        text = text.replace(char, entity)
+    return text
 
 
 def mermaid(plan: Plan) -> list[str]:
