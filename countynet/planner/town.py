@@ -64,6 +64,7 @@ def hostname(prefix: str, raw: str) -> str:
 def _sites(inv: Inventory, draft: Draft, rows: list[Row], dem: Dem | None, fibre_m: float) -> None:
     kinds = inv.network.agency_kinds
     for r in rows:
+        _check_row(inv, r)
         name = hostname(draft.prefix, r.name)
         if name in draft.sites:
             raise CountynetError(f"'{r.name}' and another row both become device name '{name}'", "rename one", r.pos)
@@ -88,6 +89,20 @@ def _sites(inv: Inventory, draft: Draft, rows: list[Row], dem: Dem | None, fibre
         if fx.haversine_km(r.lat, r.lon, draft.hub.lat, draft.hub.lon) * 1000 <= fibre_m:
             s.how, s.target = "fibre", draft.hub_name
             s.reason = f"on the hub compound (within {fibre_m:g} m of the hub): fibre to {draft.hub_name}"
+
+
+def _check_row(inv: Inventory, r: Row) -> None:
+    """A kind or service network.yml does not know would only fail later, in `countynet validate`: say it now."""
+    net = inv.network
+    if r.kind not in net.agency_kinds:
+        raise CountynetError(
+            f"'{r.name}': unknown kind '{r.kind}'", "use one of: " + ", ".join(sorted(net.agency_kinds)), r.pos
+        )
+    unknown = [s for s in r.services or [] if s not in net.services]
+    if unknown:
+        raise CountynetError(
+            f"'{r.name}': unknown service(s) {', '.join(unknown)}", "use: " + ", ".join(sorted(net.services)), r.pos
+        )
 
 
 def _towers_file(inv: Inventory, draft: Draft, path: Path, dem: Dem | None) -> list[Tower]:

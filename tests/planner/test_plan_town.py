@@ -90,6 +90,19 @@ def test_bad_site_list_is_one_line(case_factory, tmp_path: Path) -> None:  # typ
     assert result.stderr.strip() == f"{bad}:2:1: error: lat must be a number, got 'north' (fix the value in the list)"
 
 
+def test_unknown_kind_is_refused_at_its_row(case_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case = case_factory("kitui", 15, 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(case.sites.read_text().replace(",health-centre,", ",clinic,", 1))
+    line = next(i for i, ln in enumerate(bad.read_text().splitlines(), 1) if ",clinic," in ln)
+    result = CliRunner().invoke(app, ["--inventory", str(case.inv), "plan", "town", "kitui", "--sites", str(bad)])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.startswith(f"{bad}:{line}:1: error: '")
+        and "unknown kind 'clinic' (use one of: agriculture-office," in result.stderr
+    )
+
+
 def test_column_aliases_from_network_yml(case_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     case = case_factory("kitui", 15, 1)
     with (case.inv / "network.yml").open("a") as fh:
