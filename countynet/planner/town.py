@@ -227,7 +227,17 @@ def _plan(
     hub_ground = (
         hd.hub_elevation_m if hd.hub_elevation_m is not None else (dem.height(hd.hub_lat, hd.hub_lon) if dem else None)
     )
+    note = ""
+    if hub_ground is None:  # a listed site on the hub compound stands on the same ground
+        radius_km = inv.network.planner.fibre_radius_m / 1000
+        near = [(fx.haversine_km(r.lat, r.lon, hd.hub_lat, hd.hub_lon), r) for r in rows if r.elevation_m is not None]
+        close = min(near, key=lambda x: x[0], default=None)
+        if close is not None and close[0] <= radius_km:
+            hub_ground = close[1].elevation_m
+            note = f"hub elevation {hub_ground:g} m: that of {close[1].name}, listed on the hub compound"
     draft = Draft(Spot(hd.hub_name, hd.hub_lat, hd.hub_lon, hub_ground or 0.0), hd.hub_name, hd.prefix)
+    if note:
+        draft.notes.append(note)
     if hub_ground is None:
         draft.findings.append(
             f"{hd.hub_name}: no elevation for the hub; planned at 0 m (write it in the stub, or pass --dem)"
@@ -251,7 +261,7 @@ def _plan(
         None if existing is not None else max(inv.network.planner.max_towers, len(rows) // TOWER_PER_SITES)
     )
     for _attempt in range(ATTEMPTS):  # fewer towers when sectors of towers that face each other run out of channels
-        d = Draft(draft.hub, draft.hub_name, draft.prefix, findings=list(draft.findings))
+        d = Draft(draft.hub, draft.hub_name, draft.prefix, findings=list(draft.findings), notes=list(draft.notes))
         _sites(inv, d, rows, dem, inv.network.planner.fibre_radius_m)
         if existing is not None:
             _incremental(h, d, existing, inv)
