@@ -29,3 +29,10 @@ def collect_state(task: Task, prefixes: list[str]) -> Result:
         except Exception:
             routes[prefix] = False
     return Result(task.host, result={"outputs": outputs, "routes": routes})
+
+
+def radio_outputs(task: Task, commands: dict[str, list[str]]) -> Result:
+    """Radio acceptance: the printed output of this host's radio commands (countynet.accept.collect)."""
+    conn = task.host.get_connection("napalm", task.nornir.config)
+    wanted = commands.get(task.host.name, [])
+    return Result(task.host, result=conn.cli(list(wanted)) if wanted else {})

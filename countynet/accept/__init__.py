@@ -102,15 +102,17 @@ def accept(
     source: str = "",
     unmeasurable: str = LAB_NOTE,
     sectors: dict[str, SectorInfo] | None = None,
+    errors: dict[str, str] | None = None,
 ) -> AcceptanceReport:
     """Judge every planned hop; `collected=None` means nothing can be measured (why: `unmeasurable`).
 
-    With `sectors` (countynet.accept.sectors.sector_infos) the sector APs' tables are read too.
+    With `sectors` (countynet.accept.sectors.sector_infos) the sector APs' tables are read too;
+    `errors` says why a radio collected from the field gave no output.
     """
     report = AcceptanceReport([], tolerance_db, settle_s, source)
     platform = radio_platform()
     for hp in hop_plans(plan, tolerance_db, settle_s, agencies, towns):
-        report.hops.append(_one(hp, collected, platform, unmeasurable))
+        report.hops.append(_one(hp, collected, platform, unmeasurable, (errors or {}).get(hp.unit)))
     by_segment: dict[str, list[HopResult]] = {}
     for h in report.hops:
         by_segment.setdefault(h.hop.lp.segment, []).append(h)
@@ -125,12 +127,15 @@ def accept(
     return report
 
 
-def _one(hp: HopPlan, collected: Collected | None, platform: Platform, unmeasurable: str) -> HopResult:
+def _one(
+    hp: HopPlan, collected: Collected | None, platform: Platform, unmeasurable: str, error: str | None = None
+) -> HopResult:
     if collected is None:
         return HopResult(hp, "not measurable", note=unmeasurable)
     outputs = collected.get(hp.unit)
     if not outputs:
-        return HopResult(hp, "not measured", note=f"no output recorded for radio {hp.unit}")
+        why = f"collecting from {hp.unit} failed: {error}" if error else f"no output recorded for radio {hp.unit}"
+        return HopResult(hp, "not measured", note=why)
     return judge(hp, read_view(hp.unit, hp.package, platform, outputs))
 
 

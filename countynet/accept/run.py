@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from countynet.accept import LAB_NOTE, AcceptanceReport, accept, load_recordings, radio_commands, to_checks
+from countynet.accept import (
+    LAB_NOTE,
+    AcceptanceReport,
+    accept,
+    load_recordings,
+    radio_commands,
+    radio_platform,
+    to_checks,
+)
+from countynet.accept.collect import collect_radios, radio_units
+from countynet.accept.hops import hop_plans
 from countynet.accept.sectors import sector_infos
 from countynet.errors import CountynetError
 from countynet.verify.results import Check
+
+if TYPE_CHECKING:
+    from countynet.jobs.common import FieldAccess
 
 FIELD_NOTE = "radios are not collected by verify: give --recordings DIR (or run `countynet accept`)"
 
@@ -20,25 +33,45 @@ def latest_path() -> Path:
     return state_dir() / "accept" / "latest.json"
 
 
-def run_acceptance(root: Path, towns: list[str] | None, recordings: Path) -> AcceptanceReport:
-    """Judge every planned hop of `towns` (all towns when None) from a recordings folder."""
+def run_acceptance(
+    root: Path, towns: list[str] | None, recordings: Path | None, field: FieldAccess | None = None
+) -> AcceptanceReport:
+    """Judge every planned hop of `towns` (all towns when None) from recordings and/or the field.
+
+    With `field` the radios that are inventory devices (stations, sector APs) are collected over
+    NAPALM; their fresh outputs take the place of any recording of the same radio.
+    """
     from countynet.model import open_model
 
-    prep = open_model(root)
-    known = {t.name for t in prep.inv.towns}
+    if recordings is None and field is None:
+        raise CountynetError("nothing to judge the radios by", "give --recordings DIR and/or --collect")
+    model = open_model(root)
+    known = {t.name for t in model.inv.towns}
     for t in towns or []:
         if t not in known:
             raise CountynetError(f"unknown town '{t}'", f"towns: {', '.join(sorted(known))}")
-    d = prep.inv.network.defaults
+    wanted = set(towns) if towns else None
+    d = model.inv.network.defaults
+    sectors = sector_infos(model, wanted)
+    collected = load_recordings(recordings, radio_commands()) if recordings else {}
+    errors: dict[str, str] = {}
+    if field is not None:
+        hops = hop_plans(model.radio, d.accept_tolerance_db, d.accept_settle_s, set(model.topo.sites), wanted)
+        units = radio_units(hops, sectors, set(model.topo.devices), radio_platform())
+        fresh, errors = collect_radios(model, units, field)
+        collected.update(fresh)
+    sources = [f"recordings {recordings}"] if recordings else []
+    sources += ["field collection"] if field is not None else []
     report = accept(
-        prep.radio,
-        load_recordings(recordings, radio_commands()),
-        agencies=set(prep.topo.sites),
+        model.radio,
+        collected,
+        agencies=set(model.topo.sites),
         tolerance_db=d.accept_tolerance_db,
         settle_s=d.accept_settle_s,
-        towns=set(towns) if towns else None,
-        source=f"recordings {recordings}",
-        sectors=sector_infos(prep, set(towns) if towns else None),
+        towns=wanted,
+        source=", ".join(sources),
+        sectors=sectors,
+        errors=errors,
     )
     save_latest(report)
     return report

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from countynet.cli import options as o
 from countynet.cli.main import app, state
 from countynet.cli.output import FINDINGS, OK, console, guarded
 
@@ -15,13 +16,19 @@ from countynet.cli.output import FINDINGS, OK, console, guarded
 def accept_cmd(
     town: list[str] = typer.Option([], "--town", help="Only this town (repeatable)."),
     recordings: Path = typer.Option(
-        ...,
+        None,
         "--recordings",
         help="Folder of recorded radio outputs: <radio>/<command>.txt (see docs of countynet.accept.recordings).",
     ),
     json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
     markdown: Path = typer.Option(None, "--markdown", help="Write the Markdown installation report here."),
     junit: Path = typer.Option(None, "--junit", help="Write JUnit XML here (CI)."),
+    collect: bool = typer.Option(
+        False, "--collect", help="Collect from the field radios that are inventory devices (stations, sector APs)."
+    ),
+    user: str = o.USER,
+    key_file: Path = o.KEY,
+    ask_pass: bool = o.ASK_PASS,
     out: Path = typer.Option(
         None, "--out", help="Write <town>.json/.md/.xml per town and rollout.json/.md/.xml for the whole rollout here."
     ),
@@ -33,7 +40,10 @@ def accept_cmd(
     from countynet.accept.formats import to_json, to_junit, to_markdown, to_table, write_reports
     from countynet.accept.run import run_acceptance
 
-    report = run_acceptance(state.inventory, town or None, recordings)
+    field = o.target("field", "", user, key_file, ask_pass).access if collect else None
+    if field is not None:
+        field.check()
+    report = run_acceptance(state.inventory, town or None, recordings, field)
     if markdown:
         markdown.write_text(to_markdown(report))
     if junit:
