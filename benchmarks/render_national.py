@@ -34,6 +34,8 @@ from countynet.inventory.loader import load
 from countynet.inventory.topology import build
 from countynet.render import render_intents
 from countynet.render.environment import TEMPLATES
+from countynet.render.equivalence import check as equivalence
+from countynet.render.equivalence import render_stand_ins
 from countynet.render.filters import FILTERS
 
 MINI = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "mini"
@@ -152,6 +154,11 @@ def write_inventory(root: Path, towns: int, base_stations: int, sites: int, lock
         write_lock(root, allocate(result.inventory, build(result.inventory)).to_lock())
 
 
+def split(stand: dict[str, tuple[str, Any]]) -> tuple[dict[str, str], dict[str, Any]]:
+    """{host: (text, intent)} -> ({host: text}, {host: intent})."""
+    return {h: t for h, (t, _) in stand.items()}, {h: i for h, (_, i) in stand.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--towns", type=int, default=57)
@@ -189,6 +196,9 @@ def main() -> None:
             alloc = timed("allocate", lambda: allocate(inv, topo))  # noqa: B023
             intents = timed("intent", lambda: build_intents(inv, topo, alloc))  # noqa: B023
             texts = timed("render", lambda: render_intents(intents))  # noqa: B023
+            stand = timed("stand-ins", lambda: render_stand_ins(
+                lambda hs, p: build_intents(inv, topo, alloc, None, p, hs), intents))  # noqa: B023
+            eq = timed("equivalence", lambda: equivalence(texts, intents, *split(stand)))  # noqa: B023
             timed("plain", lambda: plain(PLAIN))
             timed("full", lambda: plain(full, header=""))
     b = best
@@ -203,6 +213,8 @@ def main() -> None:
     print(f"intent                 {b['intent']:7.2f} s")
     print(f"render (templates)     {b['render']:7.2f} s")
     print(f"intent + render        {ir:7.2f} s")
+    print(f"stand-ins (FRR)        {b['stand-ins']:7.2f} s   (intent + render of every device's lab stand-in)")
+    print(f"equivalence (CN510)    {b['equivalence']:7.2f} s   ({eq.checked} devices, {len(eq.differences or [])} differences)")
     print(f"plain Jinja2, 1 tpl    {b['plain']:7.2f} s   (same {len(intents)} hosts)")
     print(f"plain Jinja2, full cfg {b['full']:7.2f} s   (one RouterOS agency template, default Environment)")
     print(f"ratio vs minimal plain:  intent+render {ir / b['plain']:.1f}x, render {b['render'] / b['plain']:.1f}x")

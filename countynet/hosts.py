@@ -26,6 +26,12 @@ class HostRecord:
     connection_options: dict[str, Any] = field(default_factory=dict)
 
 
+def platform_row(platform: str) -> Any:
+    from countynet.platforms import get
+
+    return get(platform)
+
+
 def napalm_driver(platform: str) -> str:
     from countynet.platforms import get
 
@@ -56,6 +62,7 @@ def host_records(root: Path | str, lab_inventory: Path | str | None = None) -> l
             "depth": topo.depth.get(dev.name),
         }
         rec = HostRecord(dev.name, str(mgmt) if mgmt else dev.name, napalm_driver(dev.platform), groups, data=data)
+        rec.connection_options = dict(platform_row(dev.platform).driver_args)  # the field's NAPALM optional_args
         if lab:
             host = lab.get(dev.name)
             if host is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
+from countynet.deploy.remediation import with_remediation
 from countynet.deploy.strategies import load_candidate
 from countynet.platforms import platform_of
 from nornir_tasks.health import gate, snapshot
@@ -37,6 +38,7 @@ def deploy_config(
         return Result(task.host, changed=False, result={"status": "unchanged", "diff": "", "seconds": _t(started)})
     if not commit:
         conn.discard_config()
+        diff = with_remediation(platform_of(task.host), task.host.name, diff, running, config)
         return Result(
             task.host, changed=False, result={"status": "would-change", "diff": clean(diff), "seconds": _t(started)}
         )

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from countynet.checks.registry import RULES, load_rules
 from countynet.findings import Finding
@@ -22,12 +23,22 @@ class RenderedFile:
     file: str
     secret_values: list[str] = field(default_factory=list)
     platform_problems: list[str] | None = None  # the platform validator's verdict, when run in a batch
+    intent: Mapping[str, Any] | None = None  # what the file was rendered from
+    stand_in: tuple[str, Mapping[str, Any]] | None = None  # (text, intent) of its lab stand-in (CN510)
 
 
 def check_rendered(
-    texts: Mapping[str, str], host_platform: Mapping[str, str], secret_values: Iterable[str] = ()
+    texts: Mapping[str, str],
+    host_platform: Mapping[str, str],
+    secret_values: Iterable[str] = (),
+    intents: Mapping[str, Mapping[str, Any]] | None = None,
+    stand_ins: Mapping[str, tuple[str, Mapping[str, Any]]] | None = None,
 ) -> list[Finding]:
-    """Findings of every rendered-scope rule over every file, sorted by file and line."""
+    """Findings of every rendered-scope rule over every file, sorted by file and line.
+
+    With `intents` and `stand_ins` ({host: (stand-in text, stand-in intent)}) the field/stand-in
+    equivalence rule (CN510) runs too.
+    """
     load_rules()
     values = [v for v in secret_values if v]
     rules = [r for r in RULES.values() if r.scope == "rendered"]
@@ -37,6 +48,8 @@ def check_rendered(
     def one(host: str) -> list[Finding]:
         plat = get(host_platform[host])
         subject = RenderedFile(host, plat, texts[host], host + plat.suffix, values, batched.get(host))
+        subject.intent = intents.get(host) if intents else None
+        subject.stand_in = stand_ins.get(host) if stand_ins else None
         return [f for r in rules for f in r.run(subject)]
 
     # Platform validators run the platform's own tools (vtysh, routeros-lsp) as subprocesses:

@@ -31,8 +31,9 @@ def render(
     """Render device configs into --out, rewriting only changed files; exit 1 if a baseline rule fails.
 
     Every file is checked by the security baseline (CN501-506) and by its platform's own rules
-    (CN520: FRR's vtysh, RouterOS's command database). A file in the way that countynet did not
-    write is kept as .bak.
+    (CN520: FRR's vtysh, RouterOS's command database); every field config is compared with its
+    lab stand-in (CN510), which is what carries lab results over to the field. A file in the way
+    that countynet did not write is kept as .bak.
 
     Examples:
       countynet render
@@ -56,7 +57,8 @@ def render(
     s = result.summary
     assert s is not None
     if as_json:
-        print_json({**s.as_dict(), "findings": [f.as_dict() for f in result.findings], "out": str(out)})
+        print_json({**s.as_dict(), "findings": [f.as_dict() for f in result.findings],
+                    "equivalence": result.equivalence(), "out": str(out)})  # fmt: skip
     else:
         for f in result.findings:
             console.print(f.format(), style="red", markup=False, soft_wrap=True)
@@ -66,6 +68,10 @@ def render(
             + (f", {len(result.findings)} finding(s)" if result.findings else "")
             + f" -> {out}"
         )
+        eq = result.equivalence()
+        if eq["checked"]:
+            summary(f"{eq['rule']} field/stand-in equivalence: {eq['equal']} of {eq['checked']} field configs equal"
+                    " their lab stand-in (what carries lab results over to the field)")  # fmt: skip
     return FINDINGS if result.findings else OK
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from countynet import platforms
 from countynet.deploy.engine import DeployOptions, DeployReport, DeviceResult
 from countynet.errors import CountynetError
 from countynet.jobs.common import Selection, TargetOptions
@@ -65,6 +66,9 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
     devices = job.selection.devices(model)
     lab = job.target.lab()
     resolver = resolver_for(job.target.access, lab)
+    if job.engine.commit:  # a timer the pushed platform's driver cannot arm, refused before connecting
+        for name in sorted({"frr" if lab else model.platform_of(d) for d in devices}):
+            platforms.get(name).deploy.require_revert_in(name, job.engine.revert_in)
     texts = configs_to_push(model, devices, "frr" if lab else None, resolver)
     payload, redact = payloads(texts, resolver)
     nr = nornir_for(model, devices, lab, job.target.access, job.workers)

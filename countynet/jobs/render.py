@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from countynet.checks.rendered import check_rendered
 from countynet.errors import CountynetError
 from countynet.findings import Finding
 from countynet.intent.secrets import Resolver, env_resolver, secret_values
 from countynet.jobs.common import Selection
+from countynet.render.equivalence import CHECK, render_stand_ins
 from countynet.render.renderer import Progress, WriteSummary, render_intents, write_rendered
 
 if TYPE_CHECKING:
@@ -35,6 +36,12 @@ class RenderResult:
     platforms: dict[str, str]
     findings: list[Finding]
     summary: WriteSummary | None = None
+    stand_ins: int = 0  # field configs compared with their lab stand-in (CN510)
+
+    def equivalence(self) -> dict[str, Any]:
+        """How many field configs were proven equal to their lab stand-in: what carries lab results over."""
+        differ = len({f.message.split(":", 1)[0] for f in self.findings if f.rule == CHECK})
+        return {"rule": CHECK, "checked": self.stand_ins, "equal": self.stand_ins - differ, "differ": differ}
 
     @property
     def errors(self) -> list[Finding]:
@@ -49,7 +56,8 @@ def render(model: Model, opts: RenderOptions, progress: Progress | None = None, 
     plats = {h: str(i["platform"]) for h, i in intents.items()}
     res = resolver or env_resolver()
     values = sorted({v for t in texts.values() for v in secret_values(t, res)})
-    result = RenderResult(texts, plats, check_rendered(texts, plats, values))
+    stand_ins = render_stand_ins(model.intents, intents, opts.templates)
+    result = RenderResult(texts, plats, check_rendered(texts, plats, values, intents, stand_ins), None, len(stand_ins))
     if opts.out is not None:
         try:
             result.summary = write_rendered(texts, plats, opts.out)

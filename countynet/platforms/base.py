@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from countynet.errors import CountynetError
 
 NFT_MARKER = "!countynet-nftables"
 
@@ -14,6 +16,10 @@ InterfaceMapper = Callable[[str, str, int, int | None], dict[str, Any]]
 Validator = Callable[[str], list[str]]
 # {host: text} -> {host: problems}: one run of the platform's tool for many files (optional)
 BatchValidator = Callable[[dict[str, str]], dict[str, list[str]]]
+
+# rendered text, {platform interface name: (logical name, role)} -> the normal form {item: value}
+# (countynet.platforms.base_normalize); what the field/stand-in equivalence check compares
+Normalizer = Callable[[str, Mapping[str, tuple[str, str]]], dict[str, str]]
 
 PLACEHOLDER_OK = r"(?!\{\{secret:)"
 
@@ -50,6 +56,19 @@ class DeployStrategy:
     rollback_settle_s: int = 0
     patch: Callable[[str, str], str] | None = None
     replace_revert_in: bool = True
+    revert_in_range: tuple[int, int] | None = None  # seconds the device-side timer accepts...
+    revert_in_step: int = 1  # ...in steps of (IOS counts whole minutes)
+
+    def require_revert_in(self, platform: str, seconds: int) -> None:
+        """Refuse, before anything connects, a revert timer this platform's driver cannot arm."""
+        if self.revert_in_range is None:
+            return
+        low, high = self.revert_in_range
+        if not low <= seconds <= high or seconds % self.revert_in_step:
+            raise CountynetError(
+                f"platform {platform}: --revert-in {seconds} s is not a revert timer its driver can arm",
+                f"use a multiple of {self.revert_in_step} s between {low} and {high} s",
+            )
 
 
 @dataclass(frozen=True)
@@ -113,6 +132,12 @@ class Platform:
     validate_many: BatchValidator | None = None  # the validator over many files at once (speed only)
     # adds this platform's own spellings to a finished intent (in place), so templates only print
     finish_intent: Callable[[dict[str, Any]], None] | None = None
+    normalize: Normalizer | None = None  # parses a rendered config back into the normal form (CN510)
+    # normal-form items (keys, or prefixes ending in a space) this platform's config does not carry
+    # (the host OS or the lab sets them); equivalence compares the field config's with the intent's
+    outside_config: tuple[str, ...] = ()
+    driver_args: Mapping[str, Any] = field(default_factory=dict)  # NAPALM optional_args in the field
+    remediation_os: str | None = None  # hier_config OS: dry runs show remediation commands (deploy.remediation)
 
     def header(self, hostname: str) -> str:
         return f"{self.comment} countynet-rendered {hostname} ({self.name}): do not edit, run `countynet render`"

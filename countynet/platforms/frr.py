@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,13 @@ def validate_many(texts: dict[str, str]) -> dict[str, list[str]]:
     return {h: (validate(texts[h]) if h in suspects else []) for h in hosts}
 
 
+def normalize(text: str, names: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The normal form of a rendered config (parser imported on first use: it is slow to import)."""
+    from countynet.platforms.frr_normalize import normalize as parse
+
+    return parse(text, names)
+
+
 ROW = Platform(
     name="frr",
     driver="frr",
@@ -95,6 +103,8 @@ ROW = Platform(
             "show interface brief": "frr_show_interface_brief.textfsm",
         },
     ),
+    normalize=normalize,
+    outside_config=("management address", "wireless "),
     description="FRRouting 8.x on Linux (lab stand-in and white-box routers)",
     validate_many=validate_many,
 )

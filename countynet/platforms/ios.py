@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from countynet.platforms.base import PLACEHOLDER_OK, Baseline, Collection, DeployStrategy, Platform
@@ -35,6 +36,13 @@ def validate(text: str) -> list[str]:
     return problems
 
 
+def normalize(text: str, names: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The normal form of a rendered config (parser imported on first use: it is slow to import)."""
+    from countynet.platforms.ios_normalize import normalize as parse
+
+    return parse(text, names)
+
+
 ROW = Platform(
     name="ios",
     driver="ios",
@@ -61,12 +69,31 @@ ROW = Platform(
         logging=(r"^logging host \S+",),
         ntp=(r"^ntp server \S+",),
     ),
-    deploy=DeployStrategy(load="replace", revert_in=True),
+    # napalm ios: `configure replace <file> force revert trigger error timer <minutes>`, confirmed
+    # with `configure confirm`; both need the archive feature (napalm asks `show archive` first),
+    # and the timer is whole minutes from 1 to 120 (napalm refuses anything else).
+    deploy=DeployStrategy(
+        load="replace",
+        revert_in=True,
+        required=(
+            (
+                r"^archive\n path \S+:\S*",
+                "napalm ios commit_config(revert_in=...) needs the IOS archive feature (`archive` with a `path`)",
+            ),
+        ),
+        revert_in_range=(60, 7200),
+        revert_in_step=60,
+    ),
+    # The candidate goes over the SSH session itself (netmiko's TCL inline transfer), so the hub
+    # needs no `ip scp server enable`; bootflash: is the ISR4300's file system (no autodetection).
+    remediation_os="ios",
+    driver_args={"inline_transfer": True, "dest_file_system": "bootflash:", "auto_file_prompt": True},
     collect=Collection(
         interfaces="show ip interface brief",
         ospf_neighbors="show ip ospf neighbor",
         bgp_summary="show ip bgp summary",
         ntc_platform="cisco_ios",
     ),
+    normalize=normalize,
     description="Cisco IOS-XE 17 (town hubs)",
 )

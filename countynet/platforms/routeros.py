@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from countynet.platforms import routeros_check, routeros_intent, routeros_patch
@@ -47,6 +48,13 @@ RADIO: dict[str, RadioCommands] = {
         interface="wifi1",
     ),
 }
+
+def normalize(text: str, names: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The normal form of a rendered config (parser imported on first use: it is slow to import)."""
+    from countynet.platforms.routeros_normalize import normalize as parse
+
+    return parse(text, names)
+
 
 ROW = Platform(
     name="routeros",
@@ -95,6 +103,7 @@ ROW = Platform(
             RADIO["wifi"].station_monitor: "routeros_wifi_monitor.textfsm",
         },
     ),
+    normalize=normalize,
     description="MikroTik RouterOS 7 (towers, radios, CPEs, agency routers)",
     finish_intent=routeros_intent.finish,
 )
