@@ -39,7 +39,8 @@ def snapshot(conn: Any, prefixes: list[str]) -> Health:
         h.bgp_up = set()
     for prefix in prefixes:
         try:
-            if conn.get_route_to(destination=prefix):
+            # napalm ios answers {prefix: []} when the route is absent: count only a route with an entry
+            if any(conn.get_route_to(destination=prefix).values()):
                 h.routes.add(prefix)
         except Exception:
             continue
