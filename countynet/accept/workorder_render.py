@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from countynet.accept.workorder import RadioOrder, WorkOrder
 
@@ -70,6 +71,11 @@ def _table(rows: list[list[str]], head: list[str] | None = None) -> str:
     return "".join(out) + "</table>"
 
 
+def _code(text: str) -> str:
+    """`inline code` (already escaped text) as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
 def page_html(wo: WorkOrder) -> str:
     e = html.escape
     parts = [f'<section class="page"><h1>Work order: {e(wo.site)} ({e(wo.town)})</h1>']
@@ -82,7 +88,7 @@ def page_html(wo: WorkOrder) -> str:
         )
     )
     if wo.radio is not None:
-        parts.append("<h2>Acceptance</h2>" + "".join(f"<p>{e(s)}</p>" for s in _steps(wo.radio)))
+        parts.append("<h2>Acceptance</h2>" + "".join(f"<p>{_code(e(s))}</p>" for s in _steps(wo.radio)))
         parts.append(
             _table(
                 [[f"<code>{e(c)}</code>", f"<code>{e(f)}</code>"] for c, f in wo.radio.commands], ["command", "save as"]
