@@ -143,15 +143,26 @@ def _hop_case(suite: ET.Element, town: str, h: HopResult) -> None:
 
 
 def to_table(report: AcceptanceReport) -> Table:
+    """The terminal view: one row per hop (the radio column is left to the JSON and Markdown)."""
     table = Table(title=f"radio acceptance: {_verdict(report)}", show_lines=False)
-    for c in COLUMNS[:-1]:
-        table.add_column(c, justify="right" if any(w in c for w in ("Rx", "delta", "MCS", "margin")) else "left")
+    cols = [c for c in COLUMNS[:-1] if c != "radio" and (c != "town" or len(report.by_town()) > 1)]
+    for c in cols:
+        right = any(w in c for w in ("Rx", "delta", "MCS", "margin"))
+        table.add_column(c, justify="right" if right else "left", no_wrap=c in ("hop", "status"))
     for h in report.hops:
         row = _row(h)
-        cells = [row[c] for c in COLUMNS[:-1]]
-        cells[-1] = f"[{STYLE[h.status]}]{h.status}[/]"
-        table.add_row(*cells)
+        row["status"] = f"[{STYLE[h.status]}]{h.status}[/]"
+        table.add_row(*(row[c] for c in cols))
     return table
+
+
+def sector_lines(report: AcceptanceReport) -> list[str]:
+    """One line per sector AP whose table was read and did not match the plan."""
+    out = []
+    for sec in report.sectors:
+        if sec.status == "fail":
+            out.append(f"{sec.as_dict()['sector']} ({sec.info.unit} {sec.info.interface}): {sec.detail} -> {sec.cause}")
+    return out
 
 
 def write_reports(report: AcceptanceReport, out: Path) -> list[Path]:

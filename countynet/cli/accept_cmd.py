@@ -37,7 +37,7 @@ def accept_cmd(
 
     Exit 0 when every hop is accepted, 1 when any failed or was not measured.
     """
-    from countynet.accept.formats import to_json, to_junit, to_markdown, to_table, write_reports
+    from countynet.accept.formats import sector_lines, to_json, to_junit, to_markdown, to_table, write_reports
     from countynet.accept.run import run_acceptance
 
     field = o.target("field", "", user, key_file, ask_pass).access if collect else None
@@ -57,4 +57,6 @@ def accept_cmd(
         for h in report.hops:
             for f in h.failed:
                 console.print(f"[red]{h.hop.lp.name}[/]: {f.detail} -> {f.cause}", soft_wrap=True, highlight=False)
+        for line in sector_lines(report):
+            console.print(f"[red]sector[/] {line}", soft_wrap=True, highlight=False)
     return OK if report.ok else FINDINGS
