@@ -11,6 +11,7 @@ an @mention.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -61,7 +62,17 @@ def test_hostile_strings_stay_inert() -> None:
     tokens = _walk(MarkdownIt("commonmark").enable("table").parse(text))
     types = {t.type for t in tokens}
     assert "link_open" not in types and "image" not in types
-    ours = {"<details>", "</details>", "<b>", "</b>", "<code>", "</code>", "<summary>", "</summary>", "<!-- countynet-plan -->"}
+    ours = {
+        "<details>",
+        "</details>",
+        "<b>",
+        "</b>",
+        "<code>",
+        "</code>",
+        "<summary>",
+        "</summary>",
+        "<!-- countynet-plan -->",
+    }
     for t in tokens:
         if t.type in ("html_inline", "html_block"):
             tags = set(re.findall(r"<[^>]*>", t.content))
@@ -90,3 +101,22 @@ def test_code_span_cannot_be_closed_from_inside() -> None:
     assert code("``x") == "``` ``x ```"
     assert code("a|b", table=True) == "`a\u2502b`"
     assert code("two\nlines") == "`two lines`"
+
+
+def test_comment_rendered_again_from_the_json_plan(tmp_path: Path) -> None:
+    """The privileged CI job renders the comment from plan.json with its own code: same text, same safety."""
+    import json
+
+    from countynet.review.fromjson import main, plan_from_dict
+
+    plan = _plan()
+    again = plan_from_dict(json.loads(json.dumps(plan.as_dict())))
+    assert (
+        to_markdown(again).replace("graph LR", "").split("### Topology")[0]
+        == to_markdown(plan).split("### Topology")[0]
+    )
+    hostile = {"devices": [{"host": {"$ne": 1}, "diff": 5, "status": "rm -rf"}], "findings": "x", "notes": [None, 3]}
+    (tmp_path / "plan.json").write_text(json.dumps(hostile))
+    assert main([str(tmp_path / "plan.json"), str(tmp_path / "c.md")]) == 0
+    (tmp_path / "plan.json").write_text("[" * 100_000)
+    assert main([str(tmp_path / "plan.json"), str(tmp_path / "c.md")]) == 2
