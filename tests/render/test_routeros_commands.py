@@ -47,3 +47,12 @@ def test_shipped_render_passes_routeros_lsp_check(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run(["--strict", str(tmp_path)], io.BytesIO(), out, err)
     assert (code, out.getvalue(), err.getvalue().strip()) == (0, "", "Checked 152 files: no findings.")
+
+
+def test_radio_package_default_follows_what_the_radio_can_do() -> None:
+    from countynet.inventory.model import RadioModel
+
+    ac = RadioModel(kind="sector", antenna_gain_dbi=19)
+    n_only = RadioModel(kind="station", antenna_gain_dbi=16, widths_mhz=[20, 40])
+    declared = RadioModel(kind="station", antenna_gain_dbi=16, package="wireless")
+    assert (ac.package, n_only.package, declared.package) == ("wifi", "wireless", "wireless")
