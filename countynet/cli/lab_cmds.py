@@ -102,7 +102,8 @@ def status(name: str = NAME, json_out: bool = o.JSON) -> int:
     table(f"lab {name} ({st['status']})", ["node", "kind", "mgmt", "stands in for", "running"], rows,
           ids=["node", "mgmt"])  # fmt: skip
     summary(f"lab {name}: {len(rows)} nodes, {bad} with problems, {stand_ins} FRR stand-ins for field platforms "
-            f"(checks on them ran on the stand-in); inventory {st['inventory']}")  # fmt: skip
+            f"(checks on them ran on the stand-in; CN510 field/stand-in equivalence in `countynet render` carries "
+            f"them over to the field); inventory {st['inventory']}")  # fmt: skip
     return FINDINGS if any(not n["netns_present"] for n in st["nodes"]) else OK
 
 

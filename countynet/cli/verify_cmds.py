@@ -49,6 +49,9 @@ def print_verify(report: VerifyReport) -> None:
     unmeasured = sum(c.status == "not-measurable" for c in report.checks)
     summary(f"verify: {len(report.checks) - len(report.failed)}/{len(report.checks)} checks ok, "
             f"{len(report.failed)} failed" + (f", {unmeasured} not measurable here" if unmeasured else ""))  # fmt: skip
+    note = report.stand_in_note()
+    if note:
+        say(f"[dim]{note}[/]")
 
 
 def _say_waiting(msg: str) -> None:

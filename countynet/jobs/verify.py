@@ -40,6 +40,8 @@ def verify(model: Model, job: VerifyJob, say: Say = quiet) -> VerifyReport:
         site_exp = [s for s in site_exp if s.site in job.selection.sites]
     report = run_checks(nr, devs, site_exp, lab=lab, wait=job.wait, progress=say)
     report.checks += radio_checks(model, devices, job.target.is_lab, job.recordings)
+    if lab is not None:  # the lab runs FRR in place of these devices' platforms
+        report.stand_ins = {d: p for d in sorted(devices) if (p := model.platform_of(d)) != "frr"}
     record_verify(job.target.target, report)
     return report
 

@@ -17,6 +17,8 @@ def to_json(report: VerifyReport) -> str:
             "attempts": report.attempts,
             "towns": report.by_town(),
             "checks": [c.as_dict() for c in report.checks],
+            "stand_ins": report.stand_ins,
+            "stand_in_note": report.stand_in_note(),
         },
         indent=2,
         sort_keys=True,
@@ -40,6 +42,10 @@ def to_junit(report: VerifyReport) -> str:
             errors=str(sum(c.status in ("parse-error", "error") for c in checks)),
             skipped=str(sum(c.status == "not-measurable" for c in checks)),
         )
+        note = report.stand_in_note()
+        if note:
+            props = ET.SubElement(suite, "properties")
+            ET.SubElement(props, "property", name="stand-ins", value=note)
         for c in checks:
             case = ET.SubElement(suite, "testcase", classname=f"{town}.{c.device}", name=f"{c.kind} {c.target}")
             if c.status == "fail":
@@ -66,6 +72,9 @@ def to_markdown(report: VerifyReport, title: str = "countynet verify") -> str:
     ]
     for town, row in sorted(report.by_town().items()):
         lines.append(f"| {town} | {row['sites_ok']}/{row['sites']} | {row['checks']} | {row['ok']} | {row['failed']} |")
+    note = report.stand_in_note()
+    if note:
+        lines += ["", f"*{note}.*"]
     if report.failed:
         lines += [
             "",

@@ -36,6 +36,19 @@ class VerifyReport:
     checks: list[Check] = field(default_factory=list)
     seconds: float = 0.0
     attempts: int = 1
+    stand_ins: dict[str, str] = field(default_factory=dict)  # device -> the field platform its lab node stands in for
+
+    def stand_in_note(self) -> str | None:
+        """Which checks ran on a stand-in, and what carries them over to the field (None in the field)."""
+        if not self.stand_ins:
+            return None
+        ran = sum(c.device in self.stand_ins for c in self.checks)
+        per: dict[str, int] = {}
+        for p in self.stand_ins.values():
+            per[p] = per.get(p, 0) + 1
+        kinds = ", ".join(f"{n} {p}" for p, n in sorted(per.items()))
+        return (f"{ran} of {len(self.checks)} checks ran on FRR stand-ins ({kinds} devices); CN510 field/stand-in "
+                "equivalence in `countynet render` is what carries these results over to the field configs")
 
     @property
     def failed(self) -> list[Check]:
