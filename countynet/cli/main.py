@@ -209,7 +209,8 @@ PANELS = {
 }
 _PANEL_OF = {name: panel for panel, names in PANELS.items() for name in names}
 _ORDER = list(PANELS)
-for _info in [*app.registered_commands, *app.registered_groups]:
+_infos: list[Any] = [*app.registered_commands, *app.registered_groups]
+for _info in _infos:
     _name = _info.name or (_info.callback.__name__ if _info.callback else "")
     _info.rich_help_panel = _PANEL_OF.get(_name.replace("_", "-").removesuffix("-cmd"), "More")
 app.registered_commands.sort(key=lambda c: _ORDER.index(c.rich_help_panel) if c.rich_help_panel in _ORDER else 99)
