@@ -38,4 +38,4 @@ def test_national_inventory_every_field_config_equals_its_stand_in(tmp_path: Pat
     platforms = {i["platform"] for i in intents.values()}
     assert (report.checked, platforms) == (7011, {"ios", "routeros"})
     assert report.differences == [], [d.message() for d in report.differences[:5]]
-    assert seconds < 60, f"equivalence took {seconds:.1f} s"  # measured ~9 s (stand-ins 2.8 s + compare 6.4 s)
+    assert seconds < 120, f"equivalence took {seconds:.1f} s"  # ~9 s alone (stand-ins + compare); slack for a busy CI
