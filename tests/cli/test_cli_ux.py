@@ -3,6 +3,7 @@ one-line errors instead of tracebacks, help, completion, rule pages, a defaults 
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import shutil
@@ -240,5 +241,5 @@ def test_allocate_keeps_the_lock_mode_and_its_backup_is_ignored(tmp_path: Path) 
     code, out = run("allocate", inventory=inv)
     assert code == 0, out
     assert oct(lock.stat().st_mode & 0o777) == "0o644"
-    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", "inventory/allocations.yml.bak"])
-    assert ignored.returncode == 0
+    patterns = [ln.strip() for ln in (ROOT / ".gitignore").read_text().splitlines()]
+    assert any(fnmatch.fnmatch("inventory/allocations.yml.bak", p.lstrip("/")) for p in patterns if p)
