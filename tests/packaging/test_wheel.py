@@ -93,7 +93,7 @@ def project(venv: Venv) -> Path:
 
 
 def _free_mgmt_net(wanted: str) -> str:
-    from countynet.lab.manager import _host_networks
+    from countynet.lab.build import _host_networks
 
     used = _host_networks()
     for cand in [wanted, *(f"172.28.{n}.0/24" for n in range(200, 250))]:
