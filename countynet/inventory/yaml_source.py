@@ -251,8 +251,9 @@ class _Builder:
             return self.ctor.construct_object(node)
         except yaml.YAMLError as exc:
             raise YamlSyntaxError(f"bad value: {exc}", "quote the value", self._pos(ev)) from None
-        except (ValueError, OverflowError) as exc:
-            raise YamlSyntaxError(f"bad value: {exc}", "quote the value", self._pos(ev)) from None
+        except Exception as exc:  # PyYAML's constructors fail in many ways on an explicit tag (found by fuzzing)
+            what = f"bad value for tag {tag}: {type(exc).__name__}"
+            raise YamlSyntaxError(what, "quote the value or drop the tag", self._pos(ev)) from None
 
     def count(self, n: int, ev: Any) -> None:
         self.nodes += n
