@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import IosField
+from ios_field import IosField
 
 COMMIT = ("--commit", "--revert-in", "120", "--health-timeout", "2")
 
