@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.lab, pytest.mark.slow, pytest.mark.skipif(REASON is no
 
 
 def free_mgmt_net(start: int = 160) -> str:
-    from countynet.lab.manager import _host_networks
+    from countynet.lab.build import _host_networks
 
     used = _host_networks()
     for third in range(start, 250):
