@@ -104,7 +104,7 @@ def main() -> None:
         print(HEAD + "  wall / CPU s")
         inv = fresh_inventory(tmp)
         wall, cpu, st, unplanned = plan(inv, tmp, "kitui", 120, args.seed)
-        print(row("kitui (120)", st, f"{wall:.2f} / {cpu:.2f}  unplanned {unplanned}; {check(inv)}"))
+        print(row("kitui (120)", st, f"{wall:.2f} / {cpu:.2f}  findings {unplanned}; {check(inv)}"))
 
         inv = fresh_inventory(tmp)
         total_w = total_c = 0.0
@@ -112,14 +112,14 @@ def main() -> None:
             wall, cpu, st, unplanned = plan(inv, tmp, town, 125, args.seed + i)
             total_w += wall
             total_c += cpu
-            print(row(f"{town} (125)", st, f"{wall:.2f} / {cpu:.2f}  unplanned {unplanned}"))
+            print(row(f"{town} (125)", st, f"{wall:.2f} / {cpu:.2f}  findings {unplanned}"))
         print(
             f"{'750 in 6 towns':<22} planned in {total_w:.2f} s wall / {total_c:.2f} s CPU (target < 10 s); {check(inv)}"
         )
 
         inv = fresh_inventory(tmp)
         wall, cpu, st, unplanned = plan(inv, tmp, "kitui", 750, args.seed)
-        print(row("kitui (750, one town)", st, f"{wall:.2f} / {cpu:.2f}  unplanned {unplanned} (stress figure)"))
+        print(row("kitui (750, one town)", st, f"{wall:.2f} / {cpu:.2f}  {750 - st.sites} sites unplanned (stress figure)"))
         print(
             f"  the planned {st.sites} sites need {st.demand_mbps:.0f} Mbit/s in the busy hour; a hub compound's seven "
             "non-DFS 20 MHz radios carry about 7 x 80 Mbit/s, so one compound cannot serve 750 sites"

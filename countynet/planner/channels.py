@@ -39,7 +39,9 @@ class Vertex:
 
 
 def candidates(v: Vertex, dfs_allowed: bool) -> list[float]:
-    out = UPPER + LOWER
+    """Channels in preference order: a link takes 200 mW channels first when it works there (it is
+    short), leaving the 2 W band to sectors and long links; DFS only when the policy allows."""
+    out = LOWER + UPPER if isinstance(v.draft, LinkDraft) else UPPER + LOWER
     if dfs_allowed:
         out += DFS
     return out
@@ -95,6 +97,10 @@ def colour(mine: dict[str, Vertex], feasible: Callable[[Vertex, float], bool], d
             v.colour = free[0]
             continue
         lawful = [f for f in options if _free(Vertex(k, v.draft, v.owner, neighbours=v.compound), mine, f)]
+        if not lawful:  # one compound never shares: a DFS channel (a warning) before an overlap (an error)
+            lawful = [
+                f for f in DFS if feasible(v, f) and _free(Vertex(k, v.draft, v.owner, neighbours=v.compound), mine, f)
+            ]
         v.colour = min(
             lawful or options or UPPER[:1],
             key=lambda f: sum(not _free(Vertex(k, v.draft, v.owner, neighbours={n}), mine, f) for n in v.neighbours),

@@ -8,7 +8,7 @@ fits as the sector stands).
 from __future__ import annotations
 
 from countynet.planner.assign import min_power
-from countynet.planner.channels import UPPER
+from countynet.planner.channels import LOWER, UPPER
 from countynet.planner.draft import Draft, LinkDraft, SectorDraft, SiteDraft
 from countynet.planner.hops import Hops, Spot
 from countynet.planner.power import tower_demand
@@ -52,13 +52,18 @@ def join_sector(h: Hops, draft: Draft, site: SiteDraft) -> bool:
     return True
 
 
-def _towers(h: Hops, draft: Draft) -> list[tuple[str, Spot, float]]:
-    """Where a dish for an agency link can hang: the hub compound and every tower."""
+def _towers(h: Hops, draft: Draft) -> list[tuple[str, Spot, float, bool]]:
+    """Where a dish for an agency link can hang: the hub compound and every tower, while it has channels.
+
+    The last item says the compound's 5.8 GHz channels are taken: a further link must then work
+    at 200 mW in 5150-5250 MHz (four more channels, for short links).
+    """
     p = h.inv.network.planner
     hub_h = next((t.height_m for t in draft.towers if t.spot.name == draft.hub.name), p.tower_height_m) - 2
     out = [(draft.hub_name, draft.hub, hub_h)]
     out += [(t.name, t.spot, t.height_m - 2) for t in draft.towers if t.spot is not draft.hub]
-    return [o for o in out if radios_at(draft, o[0]) < min(len(UPPER), p.max_links_per_tower + 4)]
+    limit = min(len(UPPER) + len(LOWER), p.max_links_per_tower + p.max_sectors_per_tower)
+    return [(*o, radios_at(draft, o[0]) >= len(UPPER)) for o in out if radios_at(draft, o[0]) < limit]
 
 
 def radios_at(draft: Draft, dev: str) -> int:
@@ -149,10 +154,18 @@ def _power(h: Hops, a_spot: Spot, a_h: float, b: SiteDraft, b_h: float, need: fl
 def ptp_from_tower(h: Hops, draft: Draft, site: SiteDraft) -> bool:
     p = h.inv.network.planner
     best: tuple[float, str, Spot, LinkPlan, list[dict[str, object]], float, float] | None = None
-    for dev, spot, height in _towers(h, draft):
+    for dev, spot, height, lower in _towers(h, draft):
         if not room(h, draft, dev, site.demand):
             continue
         got = _link(h, spot, height, site, p.ptp_site_height_m)
+        if (
+            got is not None
+            and lower
+            and not h.fits(
+                h.ptp_hop(spot, got[2], site.spot, got[3], h.max_power(h.ptp, LOWER[-1]), LOWER[-1])[0], site.demand
+            )
+        ):
+            continue
         if got is not None and (best is None or got[0].margin_db > best[0]):
             best = (got[0].margin_db, dev, spot, *got)
     if best is None:
