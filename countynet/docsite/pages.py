@@ -135,6 +135,7 @@ def town_page(v: Views, town: Town, intents: dict[str, dict[str, Any]], topology
             town.name, [lp.margin_db for lp in hops], d.fade_margin_error_db, d.fade_margin_warning_db
         ),
         "topology": topology_svg,
+        "acceptance": acceptance_rows(v.rollout.acceptance, town.name),
         "sites": [site_row(v, town, s.name, intents) for s in town.sites],
         "routers": [
             {
@@ -148,6 +149,36 @@ def town_page(v: Views, town: Town, intents: dict[str, dict[str, Any]], topology
             for r in sorted(routers, key=lambda r: (r.role != "hub", r.name))
         ],
     }
+
+
+def _num(x: object, unit: str = "") -> str:
+    return "-" if x is None else f"{x}{unit}"
+
+
+def acceptance_rows(report: dict[str, Any] | None, town: str) -> list[dict[str, Any]]:
+    """The installation report of one town: planned against measured per hop (from `countynet accept`)."""
+    rows = []
+    for h in (report or {}).get("hops", []):
+        if h.get("town") != town:
+            continue
+        plan, meas = h.get("planned") or {}, h.get("measured") or {}
+        bad = [f for f in h.get("findings", []) if not f.get("ok")]
+        rows.append(
+            {
+                "name": h.get("name", ""),
+                "site": h.get("site") or "",
+                "site_slug": slug(h.get("site") or ""),
+                "status": h.get("status", ""),
+                "planned_rx": _num(plan.get("rx_b_dbm")),
+                "measured_rx": _num(meas.get("rx_dbm")),
+                "planned_mcs": _num(plan.get("mcs_ab")),
+                "measured_mcs": _num(meas.get("rx_mcs")),
+                "margin": _num(h.get("realised_margin_db")),
+                "findings": [f"{f.get('detail')}" + (f" -> {f['cause']}" if f.get("cause") else "") for f in bad]
+                or ([h["note"]] if h.get("note") else []),
+            }
+        )
+    return rows
 
 
 def _interfaces(intent: dict[str, Any], known: set[str]) -> list[dict[str, Any]]:

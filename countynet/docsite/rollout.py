@@ -125,7 +125,14 @@ class Outcome:
 class RolloutState:
     runs: list[Run] = field(default_factory=list)
     targets: dict[str, TargetProgress] = field(default_factory=dict)
-    radio_ok: dict[str, bool] | None = None  # from the latest acceptance report
+    acceptance: dict[str, Any] | None = None  # the latest acceptance report (installation report)
+
+    @property
+    def radio_ok(self) -> dict[str, bool] | None:
+        """Site -> its radio hop passed, from the acceptance report; None before any acceptance run."""
+        from countynet.accept import accepted_sites
+
+        return None if self.acceptance is None else accepted_sites(self.acceptance)
 
     def target(self, name: str) -> TargetProgress:
         return self.targets.setdefault(name, TargetProgress(name))
@@ -199,15 +206,13 @@ def _read_verify(path: Path, state: RolloutState, seen: set[str]) -> None:
     state.target(target).verifies.append(VerifyRun(path.stem, target, ts, checks))
 
 
-def read_acceptance(root: Path) -> dict[str, bool] | None:
-    """Site -> its radio hop passed, from the latest `countynet accept` report (None: never run)."""
-    from countynet.accept import accepted_sites
-
+def read_acceptance(root: Path) -> dict[str, Any] | None:
+    """The latest `countynet accept` report (as saved in <state>/accept/latest.json); None: never run."""
     try:
         data = json.loads((root / "accept" / "latest.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
-    return accepted_sites(data) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else None
 
 
 def accepted_set(topo: Topology, radio_ok: dict[str, bool] | None) -> set[str]:
@@ -245,7 +250,7 @@ def read_state(root: Path) -> RolloutState:
                 continue
             if isinstance(data, dict) and isinstance(data.get("keys"), dict):
                 state.target(path.stem).store = data["keys"]
-    state.radio_ok = read_acceptance(root)
+    state.acceptance = read_acceptance(root)
     return state
 
 

@@ -137,3 +137,18 @@ def test_work_orders_are_linked_from_their_site_and_town(tmp_path: Path) -> None
     assert link in (tmp_path / "site" / "devices" / "mwg-police-station.html").read_text()
     assert link in (tmp_path / "site" / "towns" / "mwingi.html").read_text()
     assert (tmp_path / "site" / "attachments" / "workorders" / "mwg-police-station.html").is_file()
+
+
+def test_installation_report_on_the_town_page(state: State, tmp_path: Path) -> None:
+    from countynet.accept.run import run_acceptance
+
+    recordings = INVENTORY.parent / "tests" / "verify" / "fixtures" / "routeros" / "recordings" / "mwingi"
+    run_acceptance(INVENTORY, ["mwingi"], recordings)  # saves <state>/accept/latest.json
+    build_site(INVENTORY, tmp_path / "site", state=state.root)
+    town = (tmp_path / "site" / "towns" / "mwingi.html").read_text()
+    body = town[town.index('<table id="acceptance">') :]
+    body = body[: body.index("</table>")]
+    assert body.count("<tr data-hop=") == 14  # every planned hop of the town once
+    row = re.search(r'<tr data-hop="mwg-registration-office">(.*?)</tr>', body, re.S)
+    assert row and 'class="acc-fail">fail' in row.group(1) and "registered to the wrong sector" in row.group(1)
+    assert 'class="acc-not-measured">not measured' in body
