@@ -115,3 +115,24 @@ def test_the_device_side_timer_reverts_an_unconfirmed_commit(field: Field) -> No
     assert drv.has_pending_commit() and dev.export() != before
     assert dev.fire_timer()  # the controller never confirmed
     assert dev.export() == before and dev.reboots == 1 and dev.scheduler == []
+
+
+def test_a_strategy_the_driver_cannot_carry_out_is_refused_before_connecting(field: Field, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from typer.testing import CliRunner
+
+    from countynet import platforms
+    from countynet.cli.main import app
+    from countynet.platforms.base import DeployStrategy
+
+    row = platforms.get("routeros")
+    monkeypatch.setitem(platforms.PLATFORMS, "routeros", dataclasses.replace(row, deploy=DeployStrategy(
+        load="replace", revert_in=True, replace_revert_in=False)))  # fmt: skip
+    r = CliRunner().invoke(app, ["-i", str(field.inv), "deploy", "--target", "field", "--host", HOST, *COMMIT])
+    assert r.exit_code == 2
+    assert r.output.strip().splitlines() == [
+        "error: platform routeros: driver 'ros' cannot commit a full replace with revert_in (commit-confirm)"
+        " (use DeployStrategy(load='patch', patch=...) in countynet/platforms/routeros.py)"
+    ]
+    assert field.net.transports == []  # nothing connected
