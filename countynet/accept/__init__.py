@@ -16,12 +16,13 @@ from countynet.accept.judge import judge
 from countynet.accept.measure import read_view
 from countynet.accept.recordings import Collected, load_recordings
 from countynet.accept.sectors import SectorInfo, SectorResult, add_ap_view, ap_rows, judge_sector
-from countynet.platforms import Platform
+from countynet.errors import CountynetError
+from countynet.inventory.model import RadioModel
+from countynet.platforms import PLATFORMS, Platform
 from countynet.platforms import get as platform_get
 from countynet.radio.plan import RadioPlan
 from countynet.verify.results import Check
 
-RADIO_PLATFORM = "routeros"  # the field radios (network.yml radio models are RouterOS radios)
 LAB_NOTE = "virtual lab: FRR stand-ins have no radio to report (not measurable)"
 
 
@@ -69,8 +70,16 @@ class AcceptanceReport:
         }
 
 
-def radio_platform() -> Platform:
-    return platform_get(RADIO_PLATFORM)
+def radio_platform(model: RadioModel | None = None) -> Platform:
+    """The platform a radio runs: its model's `platform`, else the one platform row with radio commands."""
+    if model is not None and model.platform:
+        return platform_get(model.platform)
+    rows = [p for p in PLATFORMS.values() if p.collect.radio]
+    if len(rows) != 1:
+        raise CountynetError(
+            f"{len(rows)} platforms have radio commands", "name the platform of each radio model in network.yml"
+        )
+    return rows[0]
 
 
 def radio_commands(platform: Platform | None = None) -> list[str]:
@@ -112,7 +121,8 @@ def accept(
     report = AcceptanceReport([], tolerance_db, settle_s, source)
     platform = radio_platform()
     for hp in hop_plans(plan, tolerance_db, settle_s, agencies, towns):
-        report.hops.append(_one(hp, collected, platform, unmeasurable, (errors or {}).get(hp.unit)))
+        hop_platform = radio_platform(hp.lp.b.model)
+        report.hops.append(_one(hp, collected, hop_platform, unmeasurable, (errors or {}).get(hp.unit)))
     by_segment: dict[str, list[HopResult]] = {}
     for h in report.hops:
         by_segment.setdefault(h.hop.lp.segment, []).append(h)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from countynet.accept import radio_platform
 from countynet.accept.hops import HopPlan, hop_plans
 from countynet.accept.recordings import file_name
-from countynet.platforms import get as platform_get
 
 
 @dataclass
@@ -60,7 +60,7 @@ class WorkOrder:
 def _radio_order(hp: HopPlan, security: str) -> RadioOrder:
     lp, tol = hp.lp, hp.tolerance_db
     rx = round(lp.ab.rx_dbm, 1)
-    cmds = platform_get("routeros").collect.radio[hp.package]
+    cmds = radio_platform(lp.b.model).collect.radio[hp.package]
     b = lp.b
     return RadioOrder(
         lp.name,

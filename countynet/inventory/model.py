@@ -147,6 +147,10 @@ class Planner(Node):
 
 class RadioModel(Node):
     vendor: str = ""
+    platform: str | None = Field(
+        default=None,
+        description="the OS the radio runs, a platform row with radio commands (default: the one platform that has them)",
+    )
     kind: Literal["sector", "station", "ptp"]
     antenna_gain_dbi: Db
     beamwidth_deg: Annotated[float, Field(gt=0, le=360)] = 360.0

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from countynet import platforms
 from countynet.jobs.common import Say, Selection, TargetOptions, quiet
 from countynet.jobs.connect import nornir_for
 from countynet.jobs.progress_store import record_verify
@@ -40,8 +41,8 @@ def verify(model: Model, job: VerifyJob, say: Say = quiet) -> VerifyReport:
         site_exp = [s for s in site_exp if s.site in job.selection.sites]
     report = run_checks(nr, devs, site_exp, lab=lab, wait=job.wait, progress=say)
     report.checks += radio_checks(model, devices, job.target.is_lab, job.recordings)
-    if lab is not None:  # the lab runs FRR in place of these devices' platforms
-        report.stand_ins = {d: p for d in sorted(devices) if (p := model.platform_of(d)) != "frr"}
+    if lab is not None:  # the lab runs a stand-in (FRR) in place of these devices' platforms
+        report.stand_ins = {d: p for d in sorted(devices) if platforms.get(p := model.platform_of(d)).lab_stand_in}
     record_verify(job.target.target, report)
     return report
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ipaddress import IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
+from countynet import platforms
 from countynet.allocate.addressing import handoff, ifname, lan_gateway, management
 from countynet.allocate.allocator import Allocation
 from countynet.errors import CountynetError
@@ -53,7 +54,8 @@ def spec_from_inventory(
         if mgmt is None:
             raise CountynetError(f"{dev_name} has no management address", "run `countynet allocate`")
         gateways.setdefault(dev.town, IPv4Interface((int(mgmt.network.network_address) + 1, mgmt.network.prefixlen)))
-        spec.nodes.append(RouterNode(dev_name, mgmt, None if dev.platform == "frr" else dev.platform))
+        stands_in = platforms.get(dev.platform).lab_stand_in is not None
+        spec.nodes.append(RouterNode(dev_name, mgmt, dev.platform if stands_in else None))
 
     # NOFBI PoPs: one node per PoP, one interface per town it serves in this lab
     pops: dict[str, PopNode] = {}
