@@ -12,6 +12,7 @@ from typing import Any
 
 from countynet.errors import CountynetError
 from countynet.inventory.limits import safe_yaml_load
+from countynet.lab.spec import LAB_PLATFORM
 
 
 @dataclass
@@ -70,8 +71,8 @@ def host_records(root: Path | str, lab_inventory: Path | str | None = None) -> l
             rec.hostname = str(host["hostname"])
             rec.port = int(host.get("port", 22))
             rec.username = host.get("username")
-            rec.platform = napalm_driver(str(host.get("platform", "frr")))
-            rec.data["countynet_platform"] = str(host.get("platform", "frr"))
+            rec.platform = napalm_driver(str(host.get("platform", LAB_PLATFORM)))
+            rec.data["countynet_platform"] = str(host.get("platform", LAB_PLATFORM))
             rec.data["stand_in_for"] = host.get("stand_in_for")
             rec.connection_options = {
                 "key_file": host.get("key_file"),

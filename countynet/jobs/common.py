@@ -107,6 +107,13 @@ class TargetOptions:
     def is_lab(self) -> bool:
         return self.target == "lab"
 
+    @property
+    def render_as(self) -> str | None:
+        """The platform configs are rendered as for this target: the lab's stand-in, or each device's own."""
+        from countynet.lab.spec import LAB_PLATFORM
+
+        return LAB_PLATFORM if self.is_lab else None
+
     def lab(self) -> Lab | None:
         """The running lab for a lab target (a one-line error when it is not up)."""
         if not self.is_lab:

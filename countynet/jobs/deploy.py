@@ -67,9 +67,9 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
     lab = job.target.lab()
     resolver = resolver_for(job.target.access, lab)
     if job.engine.commit:  # a timer the pushed platform's driver cannot arm, refused before connecting
-        for name in sorted({"frr" if lab else model.platform_of(d) for d in devices}):
+        for name in sorted({job.target.render_as or model.platform_of(d) for d in devices}):
             platforms.get(name).deploy.require_revert_in(name, job.engine.revert_in)
-    texts = configs_to_push(model, devices, "frr" if lab else None, resolver)
+    texts = configs_to_push(model, devices, job.target.render_as, resolver)
     payload, redact = payloads(texts, resolver)
     nr = nornir_for(model, devices, lab, job.target.access, job.workers)
     meta: dict[str, Any] = {"target": job.target.target, "lab_name": job.target.lab_name if lab else None,
@@ -106,5 +106,5 @@ def secrets_of(model: Model, job: DeployJob) -> list[str]:
 
     lab = job.target.lab()
     resolver = resolver_for(job.target.access, lab)
-    texts = render(model, RenderOptions(job.selection, None, "frr" if lab else None), resolver=resolver).texts
+    texts = render(model, RenderOptions(job.selection, None, job.target.render_as), resolver=resolver).texts
     return sorted({v for t in texts.values() for v in secret_values(t, resolver)})

@@ -17,7 +17,7 @@ import yaml
 from countynet.errors import CountynetError
 from countynet.lab import netplan, node
 from countynet.lab.manager import Lab, _run, require_lab_host
-from countynet.lab.spec import HostNode, LabSpec, PopNode, RouterNode
+from countynet.lab.spec import LAB_PLATFORM, HostNode, LabSpec, PopNode, RouterNode
 from countynet.lab.state import LabState, lab_dirs, lab_tag, netns_inode, netns_name, state_root
 from countynet.lab.teardown import teardown_dir
 
@@ -183,7 +183,7 @@ def _write_access_files(lab: Lab, spec: LabSpec) -> None:
             "hostname": str(r.mgmt.ip),
             "port": 22,
             "username": "root",
-            "platform": "frr",
+            "platform": LAB_PLATFORM,
             "key_file": str(lab.key_file),
             "known_hosts": str(lab.known_hosts),
             "stand_in_for": r.stand_in_for,

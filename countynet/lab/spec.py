@@ -15,6 +15,8 @@ IFNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,14}$")
 NODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 LAB_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{0,31}$")
 RESERVED_IFNAMES = {"lo", "mgmt0"}
+# What every lab router runs (the stand-in for any field platform): a platform row name.
+LAB_PLATFORM = "frr"
 
 
 @dataclass(frozen=True)
