@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,17 +58,39 @@ def default_state_dir() -> Path:
 
 
 class _Writer:
-    def __init__(self, out: Path) -> None:
+    """Writes pages on a few background threads: creating 7,000 files is disk-bound (about 2 ms
+    each on a busy virtual disk) and overlaps with rendering the next page. Unchanged files are
+    left alone, so a rebuild touches only what changed."""
+
+    def __init__(self, out: Path, threads: int = 4) -> None:
         self.out = out
         self.written: set[Path] = set()
+        self.folders: set[Path] = set()
+        self.pool = ThreadPoolExecutor(max_workers=threads)
+        self.pending: list[Future[None]] = []
 
     def write(self, rel: str, text: str) -> None:
         path = self.out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = text.encode("utf-8")
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        self.written.add(path)
+        self.pending.append(self.pool.submit(self._put, path, text.encode("utf-8")))
+        if len(self.pending) > 256:  # bound the memory held by queued pages
+            self._drain(128)
+
+    @staticmethod
+    def _put(path: Path, data: bytes) -> None:
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)
-        self.written.add(path)
+
+    def _drain(self, keep: int = 0) -> None:
+        while len(self.pending) > keep:
+            self.pending.pop(0).result()  # re-raises a write error here
+
+    def close(self) -> None:
+        self._drain()
+        self.pool.shutdown()
 
     def prune(self, folders: tuple[str, ...]) -> None:
         """Remove pages of devices, towns or rules that no longer exist (only files this builder makes)."""
@@ -187,6 +210,7 @@ def build_site(
             {"page": "rules", "title": f"{r['id']} {r['name']}", "r": r},
             "../",
         )
+    w.close()
     w.prune(("towns", "devices", "rules"))
     if not att and (Path(out) / "attachments").is_dir():
         shutil.rmtree(Path(out) / "attachments")
