@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from countynet import platforms
-from countynet.checks.registry import RULES, all_rules
 from countynet.docsite import plots
 from countynet.docsite.highlight import highlight
 from countynet.docsite.mapsvg import MapInput, legend, town_map
@@ -253,23 +252,24 @@ def device_page(v: Views, name: str, intent: dict[str, Any], text: str) -> dict[
 
 
 def rules(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Every rule's page (the same text as `countynet rules ID`) and this inventory's findings of it."""
+    from countynet.checks.rule_docs import all_pages
+
     by_rule: dict[str, list[str]] = {}
     for f in findings:
         by_rule.setdefault(f.rule, []).append(f.format())
-    out = []
-    for rid, name, severity, scope, desc in all_rules():
-        rule = RULES.get(rid)
-        doc = (rule.func.__doc__ or "").strip() if rule else ""
-        out.append(
-            {
-                "id": rid,
-                "slug": slug(rid),
-                "name": name,
-                "severity": severity,
-                "scope": scope,
-                "description": desc,
-                "doc": doc,
-                "findings": by_rule.get(rid, []),
-            }
-        )
-    return out
+    return [
+        {
+            "id": p.id,
+            "slug": slug(p.id),
+            "name": p.name,
+            "severity": p.severity,
+            "scope": p.scope,
+            "description": p.description,
+            "why": p.rationale,
+            "example": p.example,
+            "fix": p.fix,
+            "findings": by_rule.get(p.id, []),
+        }
+        for p in all_pages()
+    ]

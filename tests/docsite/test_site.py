@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docsite_helpers import INVENTORY, kinds
+from markupsafe import escape
 
 from countynet.docsite import build_site
 from countynet.errors import CountynetError
@@ -83,9 +84,12 @@ def test_device_page_has_addressing_hops_services_and_highlighted_config(site: P
 
 def test_rule_pages_come_from_the_registry(site: Path) -> None:
     from countynet.checks.registry import all_rules
+    from countynet.checks.rule_docs import page
 
     html = (site / "rules" / "index.html").read_text()
     assert len(rows(html, "rules")) == len(all_rules())
+    cn301, doc = (site / "rules" / "CN301.html").read_text(), page("CN301")  # what `countynet rules CN301` prints
+    assert escape(doc.rationale) in cn301 and escape(doc.example) in cn301 and escape(doc.fix) in cn301
 
 
 def test_offline_no_external_reference(site: Path) -> None:
