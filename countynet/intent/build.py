@@ -18,7 +18,7 @@ from typing import Any
 
 from countynet import platforms
 from countynet.allocate.allocator import Allocation
-from countynet.intent.features import interfaces, lan_services, management, routing
+from countynet.intent.features import interfaces, lan_services, management, qos, routing
 from countynet.intent.features.interfaces import DeviceFacts
 from countynet.intent.radio import RadioFigures
 from countynet.intent.town import TownFacts
@@ -52,7 +52,7 @@ def build_intents(
 
 def device_intent(f: DeviceFacts, platform_override: str | None) -> dict[str, Any]:
     """One device's intent, composed of the feature builders (interfaces, routing, wireless,
-    LAN and services, management), then finished in the platform's own spellings."""
+    LAN and services, QoS, management), then finished in the platform's own spellings."""
     dev, t = f.dev, f.town
     name = platform_override or dev.platform
     plat = platforms.get(name)
@@ -71,6 +71,7 @@ def device_intent(f: DeviceFacts, platform_override: str | None) -> dict[str, An
         services=services,
         management=management.management(t, mgmt_if, next((e["name"] for e in named if e["logical"] == "mgmt0"), None)),
         wireless=f.wireless,
+        qos=qos.qos(f, named, services),
         secrets=management.secrets(t, f.wireless),
         problems=f.problems,
     )

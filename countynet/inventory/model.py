@@ -124,6 +124,29 @@ class Demand(Node):
     warning_utilisation: Annotated[float, Field(gt=0, le=1)] = 0.85
 
 
+class Qos(Node):
+    """Service classes on the air: what share of each radio hop (and the NOFBI handoff) a class is guaranteed.
+
+    Every queue shapes to `shape_ratio` x the hop's planned capacity (so the queue builds in the
+    router, where the classes are, not in the radio); `critical` is guaranteed `critical_share` of
+    that, `business` `business_share`, and `default` (best effort, and anything unmarked) the rest;
+    every class may borrow up to the whole rate when the others are idle. Shares are whole percents.
+    """
+
+    critical_share: Annotated[float, Field(gt=0, lt=1)] = 0.3
+    business_share: Annotated[float, Field(ge=0, lt=1)] = 0.3
+    shape_ratio: Annotated[float, Field(gt=0, le=1)] = 0.95
+    handoff_mbps: Annotated[float, Field(gt=0, le=100000)] = Field(
+        default=1000.0, description="the NOFBI handoff's rate (fibre: not in the radio plan)"
+    )
+
+    @model_validator(mode="after")
+    def _shares_leave_best_effort(self) -> Qos:
+        if round(self.critical_share * 100) + round(self.business_share * 100) > 95:
+            raise ValueError("critical_share + business_share must leave at least 5 % for best effort")
+        return self
+
+
 class Planner(Node):
     """Settings of `countynet plan town`: site-list columns, what it may use, how far it may go."""
 
@@ -257,6 +280,7 @@ class Network(Node):
     management: Management = Field(default_factory=Management)
     defaults: Defaults = Field(default_factory=Defaults)  # type: ignore[arg-type]
     demand: Demand = Field(default_factory=Demand)
+    qos: Qos = Field(default_factory=lambda: Qos())
     planner: Planner = Field(default_factory=lambda: Planner())
 
 

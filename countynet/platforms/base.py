@@ -9,6 +9,7 @@ from typing import Any, Literal
 from countynet.errors import CountynetError
 
 NFT_MARKER = "!countynet-nftables"
+TC_MARKER = "!countynet-tc"  # after the nftables part: `tc -batch` lines for the QoS queues
 
 # (logical name, kind, ordinal among its kind, vlan) -> platform fields {name, parent?, vlan?}
 InterfaceMapper = Callable[[str, str, int, int | None], dict[str, Any]]
@@ -144,6 +145,12 @@ class Platform:
 
 
 def split_frr(text: str) -> tuple[str, str]:
-    """(FRR part, nftables part) of a rendered FRR file."""
+    """(FRR part, nftables part) of a rendered FRR file (the tc part, if any, is in neither)."""
+    text = text.partition(TC_MARKER + "\n")[0]
     head, sep, tail = text.partition(NFT_MARKER + "\n")
     return head, tail if sep else ""
+
+
+def split_tc(text: str) -> str:
+    """The tc part of a rendered FRR file (QoS queues; empty when it has none)."""
+    return text.partition(TC_MARKER + "\n")[2]

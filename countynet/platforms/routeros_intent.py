@@ -39,6 +39,8 @@ def _rename(intent: dict[str, Any]) -> None:
     ospf["passive"] = [names.get(n, n) for n in ospf["passive"]]
     for a in intent["acls"]:
         a["interfaces"] = [names.get(n, n) for n in a["interfaces"]]
+    for q in intent["qos"]["queues"]:
+        q["interface"] = names.get(q["interface"], q["interface"])
 
 
 def _radio(w: dict[str, Any]) -> dict[str, Any]:
@@ -125,4 +127,39 @@ def finish(intent: dict[str, Any]) -> None:
         "wireless": legacy,
         "wireless_security": _profiles(legacy),
         "filter": _filter(intent),
+        "mangle": _mangle(intent["qos"]),
+        "queues": _queue_tree(intent["qos"]),
     }
+
+
+def rate(kbit: int) -> str:
+    """A rate as RouterOS prints it: whole Mbit/s as `M`, else `k`."""
+    return f"{kbit // 1000}M" if kbit % 1000 == 0 else f"{kbit}k"
+
+
+def _mangle(qos: dict[str, Any]) -> list[dict[str, Any]]:
+    """`/ip firewall mangle` lines: a packet mark per service class and direction (comment: identity)."""
+    out = []
+    for m in qos["marks"]:
+        side = "dst" if m["match"] == "destination" else "src"
+        out.append({"args": [("chain", "forward"), ("protocol", m["protocol"]), (f"{side}-address", m["prefix"]),
+                             (f"{side}-port", ",".join(str(p) for p in m["ports"])), ("action", "mark-packet"),
+                             ("new-packet-mark", m["mark"]), ("passthrough", "no")],
+                    "comment": m["comment"]})  # fmt: skip
+    return out
+
+
+def _queue_tree(qos: dict[str, Any]) -> list[dict[str, Any]]:
+    """`/queue tree`: per queued interface a parent shaped to the hop's rate, a leaf per class
+    (guaranteed `limit-at`, borrowing up to the parent; best effort takes what has no mark)."""
+    out = []
+    for q in qos["queues"]:
+        top = f"qos-{q['logical']}"
+        out.append({"name": top, "parent": q["interface"], "max_limit": rate(q["rate_kbit"]), "limit_at": None,
+                    "packet_mark": None, "priority": None,
+                    "comment": f"qos {q['logical']}: {q['capacity_mbps']} Mbit/s planned"})  # fmt: skip
+        for c in q["classes"]:
+            out.append({"name": f"{top}-{c['name']}", "parent": top, "max_limit": rate(c["ceil_kbit"]),
+                        "limit_at": rate(c["rate_kbit"]), "packet_mark": c["mark"] or "no-mark",
+                        "priority": c["priority"], "comment": None})  # fmt: skip
+    return out

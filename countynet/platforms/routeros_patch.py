@@ -36,19 +36,21 @@ NATURAL = {
     "/ip route": "dst-address",
     "/ip firewall address-list": "address",
     "/ip firewall filter": "comment",
+    "/ip firewall mangle": "comment",
     "/routing filter rule": "comment",
     "/routing ospf interface-template": "interfaces",
     "/system logging": "action",
 }
 # menus where the order of entries is what they mean (first match wins)
-ORDERED = ("/ip firewall filter", "/routing filter rule")
+ORDERED = ("/ip firewall filter", "/ip firewall mangle", "/routing filter rule")
 # menus `/export` never prints: users (their passwords cannot be exported) are provisioned when the
 # device is installed, so the patch leaves them alone instead of re-adding them on every run
 NOT_EXPORTED = ("/user",)
 # menus countynet owns whole: an entry the target does not have is removed even if the menu is gone
 MANAGED = (
     "/interface vlan", "/interface wifi security", "/interface wireless security-profiles", "/ip address",
-    "/ip route", "/ip firewall address-list", "/ip firewall filter", "/routing filter rule",
+    "/ip route", "/ip firewall address-list", "/ip firewall filter", "/ip firewall mangle", "/queue tree",
+    "/routing filter rule",
     "/routing bgp instance", "/routing bgp connection", "/routing ospf instance", "/routing ospf area",
     "/routing ospf interface-template", "/system logging action", "/system logging",
 )  # fmt: skip

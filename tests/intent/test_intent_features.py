@@ -23,6 +23,7 @@ FEATURES = {
     "wireless": ("wireless",),
     "lan_services": ("services", "acls"),
     "management": ("management", "secrets"),
+    "qos": ("qos",),
     "platform": ("ros",),  # what a platform row's finish_intent adds (RouterOS spellings)
 }
 

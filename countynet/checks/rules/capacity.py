@@ -1,4 +1,4 @@
-"""CN601-CN602: demand against planned capacity (network.yml `demand`, countynet.inventory.demand).
+"""CN601-CN603: demand against planned capacity (network.yml `demand`, countynet.inventory.demand).
 
 A hop that links at MCS0 still "works" in the link budget; these rules ask whether it carries
 what the sites behind it need in the busy hour. A sector shares its air time: a station at
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from countynet.checks.finding import Severity
 from countynet.checks.registry import Issue, rule
+from countynet.inventory.demand import carried_mbps, site_class_mbps
 from countynet.model import Model
 
 
@@ -69,4 +70,35 @@ def hop_capacity(ctx: Model) -> Iterator[Issue]:
             f"{lp.capacity_mbps:.1f} Mbit/s ({need / lp.capacity_mbps * 100:.0f} %)",
             "raise its margin for a higher MCS (power, antenna, shorter hop) or give it a point-to-point link",
             severity=sev,
+        )
+
+
+@rule(
+    "CN603",
+    "critical-floor",
+    "error",
+    "a radio hop's guaranteed critical share (qos) is below the critical-service demand of the sites behind it",
+)
+def critical_floor(ctx: Model) -> Iterator[Issue]:
+    """The QoS queue on a hop guarantees critical traffic `critical_share` of `shape_ratio` x its
+    capacity; below the busy-hour critical demand behind it, payroll waits even with QoS."""
+    net = ctx.inv.network
+    q = net.qos
+    need_of = carried_mbps(net, ctx.topo, lambda site: site_class_mbps(net, site, "critical"))
+    share = round(q.critical_share * 100)
+    for lp in ctx.radio.links.values():
+        need = need_of.get(lp.id, 0.0)
+        if need <= 0 or lp.capacity_mbps <= 0:
+            continue  # no critical demand behind it, or no link at all (CN301)
+        floor = lp.capacity_mbps * q.shape_ratio * share / 100
+        if floor >= need:
+            continue
+        what = f"station '{lp.b.device}' on {lp.a.label}" if lp.kind == "sector" else f"link '{lp.name}'"
+        at = lp.b.node.pos if lp.kind == "sector" else lp.a.owner.pos
+        yield Issue(
+            at,
+            f"{what} guarantees the critical class {floor:.1f} Mbit/s ({share} % of {q.shape_ratio * 100:.0f} % of "
+            f"{lp.capacity_mbps:.1f} Mbit/s at MCS{lp.mcs}) but the sites behind it need {need:.1f} Mbit/s of "
+            f"critical services in the busy hour",
+            "raise the hop's MCS (margin), give it a point-to-point link, or raise qos.critical_share in network.yml",
         )

@@ -1,6 +1,7 @@
 """Golden render cases: a small inventory -> the exact rendered files, per platform and role.
 
-Each folder under `cases/` holds `case.yml` (platform_override), optional files that replace or
+Each folder under `cases/` holds `case.yml` (platform_override; radio_plan: rates from the radio
+plan, as `countynet render` does: the QoS queues on radio hops), optional files that replace or
 add to `tests/fixtures/mini` (as in the error cases), and `expected/<host><suffix>`.
 Set COUNTYNET_REGEN=1 to rewrite the expected files from the current output (review the diff!).
 """
@@ -19,6 +20,7 @@ from countynet.allocate.allocator import allocate
 from countynet.intent import build_intents
 from countynet.inventory.loader import load
 from countynet.inventory.topology import build
+from countynet.radio.plan import plan_radio
 from countynet.render import render_intents
 from countynet.render.renderer import file_name
 
@@ -40,7 +42,8 @@ def render_case(case: Path, tmp_path: Path) -> dict[str, str]:
     inv = load(inv_dir).inventory
     assert inv is not None
     topo = build(inv)
-    intents = build_intents(inv, topo, allocate(inv, topo), platform_override=opts.get("platform_override"))
+    radio = plan_radio(inv, topo) if opts.get("radio_plan") else None  # QoS rates come from the plan
+    intents = build_intents(inv, topo, allocate(inv, topo), radio, platform_override=opts.get("platform_override"))
     texts = render_intents(intents)
     return {file_name(h, intents[h]["platform"]): t for h, t in texts.items()}
 
