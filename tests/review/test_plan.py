@@ -34,9 +34,10 @@ def test_add_site(repo: Repo, names: Names) -> None:
     plan = repo.plan("--base", "HEAD~1")
     assert plan["mode"] == "scoped"
     assert names(plan, "added") == {"rru-clinic"}
-    assert names(plan, "changed") == set() and names(plan, "removed") == set()
-    # rru-bs1's intent gained a station but its config prints none of it: not rendered as a change
-    assert plan["intent_only"] == ["rru-bs1"]
+    # rru-bs1's sector gained a station: its downlink queue (QoS) is re-rated to the sector's new
+    # equal-air-time capacity, a real change of rru-bs1's config the reviewer sees
+    assert names(plan, "changed") == {"rru-bs1"} and names(plan, "removed") == set()
+    assert plan["intent_only"] == []
     assert {(a["category"], a["key"], a["status"]) for a in plan["allocations"]} == {
         ("loopbacks", "rru-clinic", "added"),
         ("stations", "rru-clinic", "added"),
@@ -49,7 +50,7 @@ def test_add_site(repo: Repo, names: Names) -> None:
     assert plan["summary"]["addresses_moved"] == 0
     # only the new device and its one intent-changed neighbour were rendered (1 + 2)
     assert plan["rendered"] == 3
-    added = plan["devices"][0]
+    added = next(d for d in plan["devices"] if d["host"] == "rru-clinic")
     assert added["diff"].startswith("--- /dev/null\n+++ b/rru-clinic.rsc")
     assert added["lines_removed"] == 0 and added["lines_added"] > 20
 
@@ -141,10 +142,10 @@ def test_head_revision_and_working_tree(repo: Repo, names: Names) -> None:
     add_clinic(repo)
     repo.edit("ruiru", "frequency_mhz: 5825", "frequency_mhz: 5805")  # not committed
     committed = repo.plan("--base", "HEAD~1", "--head", "HEAD")
-    assert names(committed, "added") == {"rru-clinic"} and names(committed, "changed") == set()
+    assert names(committed, "added") == {"rru-clinic"} and names(committed, "changed") == {"rru-bs1"}
     assert committed["head"]["commit"]
     working = repo.plan("--base", "HEAD~1")
-    assert names(working, "changed") == {"rru-bs2", "rru-school"}
+    assert names(working, "changed") == {"rru-bs1", "rru-bs2", "rru-school"}
     assert working["head"]["commit"] is None
 
 
@@ -297,6 +298,6 @@ def test_markdown_draws_the_changed_topology_in_mermaid(repo: Repo) -> None:
     block = text[text.index("```mermaid\n") : text.index("```", text.index("```mermaid\n") + 3)]
     assert 'subgraph n_town_ruiru["ruiru"]' in block
     assert 'n_rru_clinic["rru-clinic"]:::added' in block
-    assert 'n_rru_bs1["rru-bs1"]:::context' in block
+    assert 'n_rru_bs1["rru-bs1"]:::changed' in block  # its sector's downlink queue is re-rated
     assert "n_rru_bs1 -- \"rru-clinic" in block and '" --> n_rru_clinic' in block
     assert text.index("```mermaid") < text.index("### Device configs")
