@@ -21,7 +21,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 Names = Mapping[str, tuple[str, str]]
 Items = dict[str, str]
 
-CLASSES = ("hostname", "interface", "ospf", "bgp", "static", "service", "acl", "management", "wireless")
+CLASSES = ("hostname", "interface", "ospf", "bgp", "static", "service", "acl", "management", "wireless", "qos")
 
 OSPF_HELLO_DEFAULT = 10
 OSPF_PRIORITY_DEFAULT = 1

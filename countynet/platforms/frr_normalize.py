@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from countynet.platforms.base import split_frr
+from countynet.platforms.base import split_frr, split_tc
 from countynet.platforms.base_normalize import (
     AclRule,
     Items,
@@ -28,6 +28,7 @@ from countynet.platforms.base_normalize import (
     prefix,
     words,
 )
+from countynet.platforms.qos_normalize import BY_HANDLE, Mark, mark_items, queue_items, tc_queues
 
 Block = tuple[list[str], list[list[str]]]  # (head words, child lines as words)
 
@@ -79,6 +80,7 @@ def normalize(text: str, names: Names) -> Items:
         elif head[:2] == ["router", "bgp"]:
             items.update(_bgp(head[2], kids, pol))
     items.update(_nftables(nft, names))
+    items.update(queue_items(tc_queues(split_tc(text)), names))
     return items
 
 
@@ -155,7 +157,17 @@ def _nftables(nft: str, names: Names) -> Items:
             stateful = any(r[:2] == ["ct", "state"] for r in rules)
             acl = [_nft_rule(r) for r in rules if r[:2] != ["ct", "state"]]
             items.update(acl_items(logical(names, w[1]), [r for rs in acl for r in rs], stateful))
+    items.update(mark_items(_nft_mark(w) for w in chains.get("qos", []) if "priority" in w))
     return items
+
+
+def _nft_mark(w: list[str]) -> Mark:
+    """`ip daddr|saddr P tcp dport|sport {a,b} meta priority set 1:10 comment "x"`."""
+    side = "dst" if "daddr" in w else "src"
+    at = w.index(f"{side[0]}port") if f"{side[0]}port" in w else w.index("dport")
+    handle = w[w.index("set") + 1]
+    return Mark(w[w.index("comment") + 1] if "comment" in w else "", BY_HANDLE.get(handle, handle), w[at - 1],
+                side, prefix(w[2]), w[at + 1].strip("{}").split(","))  # fmt: skip
 
 
 def _nft_rule(w: list[str]) -> list[AclRule]:

@@ -24,6 +24,7 @@ from countynet.platforms.base_normalize import (
     management_value,
     prefix,
 )
+from countynet.platforms.qos_normalize import BY_ACL, Mark, Queue, kbit, mark_items, queue_items
 
 
 def normalize(text: str, names: Names) -> Items:
@@ -66,7 +67,64 @@ def normalize(text: str, names: Names) -> Items:
         w = obj.text.split()
         items[f"static {prefix(w[2], w[3])}"] = "blackhole" if w[4] == "Null0" else w[4]
     items.update(_management(conf))
+    items.update(_qos(conf, acls, names))
     return items
+
+
+def _qos(conf: CiscoConfParse, acls: dict[str, object], names: Names) -> Items:
+    """Class-maps (-> ACLs), a shaping policy per interface with a child policy of class percents."""
+    class_acl = {}
+    for o in conf.find_objects(r"^class-map "):
+        match = next((c.text.split() for c in o.children if c.text.split()[:2] == ["match", "access-group"]), None)
+        if match:
+            class_acl[o.text.split()[-1]] = match[-1]
+    marks = []
+    for cmap, acl in class_acl.items():
+        for r in _acl_marks(acls.get(acl)):
+            r.klass = BY_ACL.get(cmap, cmap)
+            marks.append(r)
+    policies = {o.text.split()[1]: o for o in conf.find_objects(r"^policy-map ")}
+    queues: dict[str, Queue] = {}
+    for obj in conf.find_objects(r"^interface "):
+        out = next((c.text.split()[-1] for c in obj.children if c.text.split()[:2] == ["service-policy", "output"]), None)
+        if out in policies:
+            queues[obj.text.split()[1]] = _shaper(policies[out], policies)
+    return {**mark_items(marks), **queue_items(queues, names)}
+
+
+def _shaper(parent: object, policies: dict[str, object]) -> Queue:
+    """`shape average <bit/s>` + `service-policy CHILD`, CHILD's `bandwidth percent` per class."""
+    q = Queue(unmarked="default")
+    child = None
+    for c in parent.all_children:  # type: ignore[attr-defined]
+        w = c.text.split()
+        if w[:2] == ["shape", "average"]:
+            q.shape_kbit = kbit(w[2])
+        elif w[0] == "service-policy":
+            child = policies.get(w[1])
+    klass = None
+    for c in child.all_children if child is not None else []:  # type: ignore[attr-defined]
+        w = c.text.split()
+        if w[0] == "class":
+            klass = BY_ACL.get(w[1], w[1])
+        elif w[:2] == ["bandwidth", "percent"] and klass:  # a share of the shaper; may borrow all of it
+            q.classes[klass] = (q.shape_kbit * int(w[2]) // 100, q.shape_kbit)
+    return q
+
+
+def _acl_marks(obj: object | None) -> list[Mark]:
+    """`permit tcp any P W eq N` (to the service) or `permit tcp P W eq N any` (back from it)."""
+    out: list[Mark] = []
+    remark = ""
+    for c in obj.children if obj is not None else []:  # type: ignore[attr-defined]
+        w = c.text.split()
+        if w[0] == "remark":
+            remark = " ".join(w[1:])
+        elif w[2] == "any":
+            out.append(Mark(remark, "", w[1], "dst", prefix(w[3], w[4]), [w[w.index("eq") + 1]]))
+        else:
+            out.append(Mark(remark, "", w[1], "src", prefix(w[2], w[3]), [w[w.index("eq") + 1]]))
+    return out
 
 
 def _ospf_if(kids: list[list[str]]) -> OspfIf | None:

@@ -32,6 +32,7 @@ from countynet.platforms.base_normalize import (
     wireless_value,
     words,
 )
+from countynet.platforms.qos_normalize import BY_MARK, Mark, Queue, kbit, mark_items, queue_items
 
 VERBS = {"add", "set", "remove", "disable", "enable"}
 
@@ -235,6 +236,37 @@ def _wifi(s: Sections, names: Names) -> Items:
 
 
 # item readers, each with the sections it reads (what a change of the rendered shape must revisit)
+def _mangle(s: Sections, names: Names) -> Items:
+    """Packet marks per service and direction (`/ip firewall mangle`, action=mark-packet)."""
+    marks = []
+    for c in adds(s, "/ip firewall mangle"):
+        if c.args.get("action") != "mark-packet":
+            continue
+        side = "dst" if "dst-address" in c.args else "src"
+        mark = c.args.get("new-packet-mark", "")
+        marks.append(Mark(c.args.get("comment", ""), BY_MARK.get(mark, mark), c.args.get("protocol", "ip"), side,
+                          prefix(c.args[f"{side}-address"]), c.args.get(f"{side}-port", "").split(",")))  # fmt: skip
+    return mark_items(marks)
+
+
+def _queue_tree(s: Sections, names: Names) -> Items:
+    """A parent per interface (max-limit: the shaped rate), a leaf per packet mark (limit-at, max-limit)."""
+    tree = adds(s, "/queue tree")
+    tops = {c.args["name"]: c.args["parent"] for c in tree if c.args.get("parent") in names}
+    queues: dict[str, Queue] = {}
+    for c in tree:
+        if c.args["name"] in tops:
+            queues.setdefault(c.args["parent"], Queue()).shape_kbit = kbit(c.args.get("max-limit", "0"))
+        elif c.args.get("parent") in tops:
+            q = queues.setdefault(tops[c.args["parent"]], Queue())
+            mark = c.args.get("packet-mark", "")
+            klass = BY_MARK.get(mark, mark)
+            q.classes[klass] = (kbit(c.args.get("limit-at", "0")), kbit(c.args.get("max-limit", "0")))
+            if mark == "no-mark":
+                q.unmarked = klass
+    return queue_items(queues, names)
+
+
 SECTIONS: dict[Callable[[Sections, Names], Items], tuple[str, ...]] = {
     _identity: ("/system identity",),
     _addresses: ("/ip address",),
@@ -242,6 +274,8 @@ SECTIONS: dict[Callable[[Sections, Names], Items], tuple[str, ...]] = {
     _ospf: ("/routing ospf instance", "/routing ospf area", "/routing ospf interface-template", "/routing filter rule"),
     _bgp: ("/routing bgp instance", "/routing bgp connection", "/ip firewall address-list", "/routing filter rule"),
     _filters: ("/ip firewall filter",),
+    _mangle: ("/ip firewall mangle",),
+    _queue_tree: ("/queue tree",),
     _wireless: ("/interface wireless security-profiles", "/interface wireless"),
     _wifi: ("/interface wifi security", "/interface wifi"),
 }
