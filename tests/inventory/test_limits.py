@@ -134,3 +134,25 @@ def test_symlink_inside_the_folder_is_kept(tmp_path: Path) -> None:
         Limits(),
     )
     assert (tmp_path / "inventory/towns/b.yml").read_text() == "name: a\n"
+
+
+def test_shipped_and_national_inventories_load_within_the_defaults(tmp_path: Path) -> None:
+    """The budget leaves room: the shipped phase-3 inventory and the 7,011-device national one load clean."""
+    import importlib.util
+
+    from countynet.inventory.loader import load
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("render_national", root / "benchmarks" / "render_national.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.write_inventory(tmp_path / "national", 57, 5, 117)
+    for inv in (root / "inventory", tmp_path / "national"):
+        result = load(inv, Limits())
+        assert result.inventory is not None and result.findings == [], [f.format() for f in result.findings[:3]]
+    lock = (tmp_path / "national" / "allocations.yml").stat().st_size
+    assert lock * 4 < Limits().file_bytes  # the national lock uses an eighth of the per-file budget
+    # and at a quarter of the defaults it still loads: the headroom is real
+    quarter = Limits(file_bytes=2 * lim.MiB, nodes=62_500, total_bytes=16 * lim.MiB)
+    assert load(tmp_path / "national", quarter).findings == []
