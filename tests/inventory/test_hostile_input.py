@@ -95,3 +95,25 @@ def test_symlink_inside_the_inventory_is_read(inv: Path) -> None:
     got = validate(inv)
     assert got.code == 0, got.output
 
+
+
+def test_nornir_and_ansible_plugins_refuse_an_alias_bomb_in_one_line(inv: Path, tmp_path: Path) -> None:
+    """Both inventory plugins read through the same loader: the bomb is one line there too."""
+    import subprocess
+    import time
+
+    from countynet.errors import CountynetError
+    from countynet.hosts import host_records
+
+    _town(inv).write_text(ALIAS_BOMB)
+    with pytest.raises(CountynetError, match=r"ruiru.yml:5:36: CN003 error: alias \*c"):
+        host_records(inv)
+    repo = Path(__file__).resolve().parents[2]
+    src = tmp_path / "countynet.yml"
+    src.write_text(f"plugin: countynet.net.countynet\ninventory_dir: {inv}\n")
+    env = {**os.environ, "ANSIBLE_CONFIG": str(repo / "ansible.cfg"), "PYTHONPATH": str(repo)}
+    start = time.perf_counter()
+    out = subprocess.run(["ansible-inventory", "-i", str(src), "--list"], capture_output=True, text=True, env=env,
+                         cwd=repo, timeout=120)  # fmt: skip
+    assert time.perf_counter() - start < 60
+    assert "CN003 error: alias *c" in out.stderr, out.stderr[-2000:]
