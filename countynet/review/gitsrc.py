@@ -160,7 +160,8 @@ def _check_member(member: tarfile.TarInfo, prefix: str, limits: Limits) -> None:
         raise InputRefused(lim.OUTSIDE, "a path outside the folder in the archive", "remove it", where)
     if member.issym():
         target = posixpath.normpath(posixpath.join(posixpath.dirname(name), member.linkname))
-        if member.linkname.startswith("/") or not (target + "/").startswith(prefix):
+        escapes = target == ".." or target.startswith("../") or member.linkname.startswith("/")
+        if escapes or not (target + "/").startswith(prefix):
             raise InputRefused(
                 lim.OUTSIDE,
                 f"this file leads outside the inventory folder (a symlink to {member.linkname})",

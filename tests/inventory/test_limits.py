@@ -126,6 +126,14 @@ def test_tar_members_are_refused_before_they_are_written(
     assert len(written) <= 5 and not any(p.is_symlink() for p in written)
 
 
+def test_symlink_out_of_a_repository_root_inventory_is_refused(tmp_path: Path) -> None:
+    """With the inventory at the repository's top (path ""), `..` is the only way out: refused."""
+    with pytest.raises(InputRefused, match="a symlink to ../../etc/passwd"):
+        _extract_stream(_tar(("towns/a.yml", "sym", "../../etc/passwd")), "", tmp_path, Limits())
+    with pytest.raises(InputRefused, match="a path outside the folder"):
+        _extract_stream(_tar(("../a.yml", "file", b"x")), "", tmp_path, Limits())
+
+
 def test_symlink_inside_the_folder_is_kept(tmp_path: Path) -> None:
     _extract_stream(
         _tar(("inventory/towns/a.yml", "file", b"name: a\n"), ("inventory/towns/b.yml", "sym", "a.yml")),
