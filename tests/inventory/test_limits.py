@@ -128,7 +128,7 @@ def test_tar_members_are_refused_before_they_are_written(
 
 def test_symlink_out_of_a_repository_root_inventory_is_refused(tmp_path: Path) -> None:
     """With the inventory at the repository's top (path ""), `..` is the only way out: refused."""
-    with pytest.raises(InputRefused, match="a symlink to ../../etc/passwd"):
+    with pytest.raises(InputRefused, match=r"a symlink to \.\./\.\./etc/passwd"):
         _extract_stream(_tar(("towns/a.yml", "sym", "../../etc/passwd")), "", tmp_path, Limits())
     with pytest.raises(InputRefused, match="a path outside the folder"):
         _extract_stream(_tar(("../a.yml", "file", b"x")), "", tmp_path, Limits())
