@@ -209,8 +209,11 @@ class _Builder:
         """The implicit tag of a plain scalar, as the Resolver gives it (cached; most text skips the regexes)."""
         tag = self.tags.get(value)
         if tag is None:
-            if value and _FIRST_CHARS is not None and value[0] not in _FIRST_CHARS:
+            first = value[:1]
+            if first and _FIRST_CHARS is not None and first not in _FIRST_CHARS:
                 tag = _STR
+            elif first.isdigit() and ("/" in value or value.count(".") > 1):
+                tag = _STR  # addresses and prefixes: no YAML 1.1 number or date holds '/' or two dots
             else:
                 tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
             if len(self.tags) < 4096:
