@@ -27,10 +27,14 @@ def template_name(intent: Mapping[str, Any]) -> str:
 
 
 def render_intents(
-    intents: Mapping[str, Mapping[str, Any]], templates: str | None = None, progress: Progress | None = None
+    intents: Mapping[str, Mapping[str, Any]],
+    templates: str | None = None,
+    progress: Progress | None = None,
+    sandboxed: bool = False,
 ) -> dict[str, str]:
-    """{hostname: rendered text} for the given intents (templates folder overridable for tests)."""
-    env = environment(templates)
+    """{hostname: rendered text} for the given intents (templates folder overridable for tests;
+    `sandboxed` for templates from an untrusted revision)."""
+    env = environment(templates, sandboxed)
     cache: dict[str, Any] = {}
     out: dict[str, str] = {}
     for host in sorted(intents):

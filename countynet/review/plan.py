@@ -182,7 +182,7 @@ def _render(intents: dict[str, dict[str, Any]], templates: Path | None) -> tuple
     tpl = str(templates) if templates is not None else None
     for host in sorted(intents):
         try:
-            out.update(render_intents({host: intents[host]}, templates=tpl))
+            out.update(render_intents({host: intents[host]}, templates=tpl, sandboxed=True))  # a PR's templates
         except (TemplateError, KeyError, TypeError, ValueError) as exc:
             failed[host] = f"{type(exc).__name__}: {exc}"
     return out, failed

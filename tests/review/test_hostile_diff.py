@@ -94,3 +94,16 @@ def test_hostile_base(case: str, repo: Repo) -> None:
     assert any(line in note for note in plan["notes"]), plan["notes"]
     assert {d["status"] for d in plan["devices"]} == {"added"}  # nothing on the base to compare with
     _bounded(got)
+
+
+def test_a_pull_requests_templates_render_in_the_sandbox(repo: Repo) -> None:
+    """Templates are code from the pull request's author: no reach into Python's internals."""
+    git(repo.top, "checkout", "-q", "-b", "tpl")
+    base = repo.top / "templates" / "frr" / "_base.j2"
+    base.write_text("{{ i.__class__.__init__.__globals__ }}\n" + base.read_text())
+    repo.commit("hostile template")
+    git(repo.top, "checkout", "-q", "-f", "main")
+    got, _ = diff(repo, "--base", "main", "--head", "tpl")
+    assert got.code == 2, got.output[-2000:]
+    assert "error: the head templates cannot render" in got.output and "SecurityError" in got.output, got.output
+    assert "__builtins__" not in got.output
