@@ -122,6 +122,8 @@ def rollout_cmd(
     max_failures: int = typer.Option(3, "--max-failures", help="Stop the rollout after this many failed devices."),
     wait: float = WAIT,
     workers: int = typer.Option(10, "--workers", help="Devices handled at once."),
+    overlap_towns: bool = typer.Option(True, "--overlap-towns/--town-by-town",
+                                       help="Towns side by side (each still edge inwards), or one town after another."),
     fresh_lab: bool = typer.Option(True, "--fresh-lab/--reuse-lab", help="With --target lab: rebuild the lab bare first."),
     out: Path = typer.Option(Path("rendered"), "--out", help="Where the rendered configs are written.", metavar="DIR"),
     junit: Path = typer.Option(None, "--junit", help="Write the verify JUnit XML here.", metavar="FILE"),
@@ -149,7 +151,7 @@ def rollout_cmd(
     job = RolloutJob(
         o.selection(town, site, host, limit),
         o.target(target, lab_name, user, key_file, ask_pass, vault_file, vault_password_file),
-        DeployOptions(True, revert_in, canary, None, max_failures, 30.0),
+        DeployOptions(True, revert_in, canary, None, max_failures, 30.0, overlap_towns),
         wait, fresh_lab, out, workers,
     )  # fmt: skip
     progress, printer = device_printer(False, bar=not as_json and not mode.quiet)

@@ -27,6 +27,7 @@ class DeployOptions:
     batch_size: int | None = None
     max_failures: int = 1
     health_timeout: float = 30.0
+    overlap_towns: bool = False  # the k-th level of every town in one stage (countynet.deploy.order)
 
     def __post_init__(self) -> None:
         """Refuse settings that cannot work before anything is rendered or connected."""
@@ -101,7 +102,7 @@ def deploy(
     locks = DeviceLocks(journal.run_id)
     backup_dir = journal.path.parent / "backups"
     failures = 0
-    plan = stages([t for t in targets if t.name in candidates], opts.canary, opts.batch_size)
+    plan = stages([t for t in targets if t.name in candidates], opts.canary, opts.batch_size, opts.overlap_towns)
     try:
         for number, stage in enumerate(plan, 1):
             todo = []

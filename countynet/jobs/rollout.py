@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 class RolloutJob:
     selection: Selection = field(default_factory=Selection)
     target: TargetOptions = field(default_factory=TargetOptions)
-    engine: DeployOptions = field(default_factory=lambda: DeployOptions(commit=True, canary=1, max_failures=3))
+    engine: DeployOptions = field(
+        default_factory=lambda: DeployOptions(commit=True, canary=1, max_failures=3, overlap_towns=True)
+    )
     wait: float = CONVERGENCE_WAIT_S
     fresh_lab: bool = True
     out: Path = Path("rendered")
