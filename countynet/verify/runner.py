@@ -30,17 +30,32 @@ def verify(
     wait: float = 0.0,
     progress: Callable[[str], None] | None = None,
 ) -> VerifyReport:
-    """Check every expectation; while anything fails and `wait` seconds remain, look again."""
+    """Check every expectation; while anything fails and `wait` seconds remain, look again at the
+    devices and sites that still fail (what already passed is not collected or probed again)."""
     start = time.monotonic()
     attempts = 0
+    by_device: dict[str, list[Check]] = {}
+    by_site: dict[str, list[Check]] = {}
+    todo_devices, todo_sites = devices, sites
     while True:
         attempts += 1
-        checks = _device_checks(nr, devices) + _site_checks(sites, lab)
+        for d in todo_devices:
+            by_device[d.device] = []
+        for c in _device_checks(nr, todo_devices):
+            by_device[c.device].append(c)
+        for site in todo_sites:
+            by_site[site.site] = []
+        for c in _site_checks(todo_sites, lab):
+            by_site[c.site or c.device].append(c)
+        checks = [c for name in sorted({d.device for d in devices}) for c in by_device.get(name, [])]
+        checks += [c for s in sites for c in by_site.get(s.site, [])]
         report = VerifyReport(checks, time.monotonic() - start, attempts)
         if progress:
             progress(f"attempt {attempts}: {len(report.failed)} of {len(checks)} checks failing")
         if report.ok or time.monotonic() - start >= wait:
             return report
+        todo_devices = [d for d in devices if any(c.bad for c in by_device.get(d.device, []))]
+        todo_sites = [s for s in sites if any(c.bad for c in by_site.get(s.site, []))]
         time.sleep(min(3.0, max(0.5, wait - (time.monotonic() - start))))
 
 

@@ -1,0 +1,47 @@
+"""Waiting for convergence looks again only at what still fails; the report keeps every check once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from countynet.verify import runner
+from countynet.verify.expect import DeviceExpect, SiteExpect
+from countynet.verify.results import Check
+
+
+def test_only_failing_devices_and_sites_are_collected_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    devices = [DeviceExpect(n, "mwingi", "agency", "frr") for n in ("b-dev", "a-dev")]
+    sites = [SiteExpect(n, "mwingi", f"{n}-lan", "10.0.0.1") for n in ("s1", "s2")]
+    asked: list[tuple[str, ...]] = []
+    attempt = [0]
+    up_after = {"a-dev": 1, "b-dev": 3, "s1": 1, "s2": 2}  # attempt at which each one is up
+
+    def dev_checks(_nr: Any, todo: list[DeviceExpect]) -> list[Check]:
+        attempt[0] += 1
+        asked.append(tuple(d.device for d in todo))
+        return [Check("mwingi", d.device, "bgp", "peer", "ok" if attempt[0] >= up_after[d.device] else "fail")
+                for d in todo]  # fmt: skip
+
+    def site_checks(todo: list[SiteExpect], _lab: Any) -> list[Check]:
+        asked.append(tuple(s.site for s in todo))
+        return [Check("mwingi", s.site, "ping", "gw", "ok" if attempt[0] >= up_after[s.site] else "fail", site=s.site)
+                for s in todo]  # fmt: skip
+
+    monkeypatch.setattr(runner, "_device_checks", dev_checks)
+    monkeypatch.setattr(runner, "_site_checks", site_checks)
+    monkeypatch.setattr(runner.time, "sleep", lambda _s: None)
+    report = runner.verify(None, devices, sites, lab=object(), wait=60)  # type: ignore[arg-type]
+    assert report.ok and report.attempts == 3
+    assert asked == [("b-dev", "a-dev"), ("s1", "s2"), ("b-dev",), ("s2",), ("b-dev",), ()]
+    assert [(c.device, c.status) for c in report.checks] == [("a-dev", "ok"), ("b-dev", "ok"), ("s1", "ok"),
+                                                             ("s2", "ok")]  # fmt: skip
+
+
+def test_a_check_still_failing_at_the_deadline_is_reported_failing(monkeypatch: pytest.MonkeyPatch) -> None:
+    devices = [DeviceExpect("a-dev", "mwingi", "agency", "frr")]
+    monkeypatch.setattr(runner, "_device_checks", lambda _nr, todo: [Check("mwingi", d.device, "bgp", "p") for d in todo])
+    monkeypatch.setattr(runner, "_site_checks", lambda todo, _lab: [])
+    report = runner.verify(None, devices, [], wait=0)  # type: ignore[arg-type]
+    assert not report.ok and [c.status for c in report.checks] == ["fail"]
