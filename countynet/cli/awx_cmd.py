@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 
+from countynet.cli import options as o
 from countynet.cli.main import app, state
-from countynet.cli.output import OK, console, guarded, print_json
+from countynet.cli.output import OK, console, guarded, print_json, want_json
 from countynet.errors import CountynetError
 
 awx_app = typer.Typer(help="Run countynet on AWX / Ansible Automation Platform.", no_args_is_help=True)
@@ -29,10 +30,18 @@ def export_cmd(
     wave_size: int = typer.Option(3, "--wave-size", help="Towns per wave after the first (canary) wave."),
     verify_slices: int = typer.Option(2, "--verify-slices", help="Job slices of the per-host verify job."),
     regions: bool = typer.Option(True, "--regions/--no-regions", help="Run each town's jobs on its region's instance group."),
-    json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    json_out: bool = o.JSON,
 ) -> int:
-    """Write apply.yml (awx.awx tasks: credential types, EE, project, inventory source, job templates,
-    a workflow per rollout wave) and the credential type definitions."""
+    """Write AWX objects as code: apply.yml (awx.awx tasks) and the credential type definitions.
+
+    apply.yml creates credential types, region instance groups, the execution environment, the project,
+    the inventory and its project source, the job templates, a workflow per rollout wave and one for
+    the whole rollout. Apply it with the awx.awx collection (docs/awx.md).
+
+    Examples:
+      countynet awx export --scm-url https://git.example/countynet.git
+      countynet awx export --town mwingi --town thika --wave-size 2 --out awx-phase3
+    """
     from countynet.awx import AwxOptions, export_awx, write_export
     from countynet.awx.export import origin_url
 
@@ -49,7 +58,7 @@ def export_cmd(
     counts: dict[str, int] = {}
     for module, _params in export.tasks:
         counts[module.rsplit(".", 1)[1]] = counts.get(module.rsplit(".", 1)[1], 0) + 1
-    if json_out:
+    if want_json(json_out):
         print_json({"files": [str(f) for f in files], "objects": counts, "waves": export.waves})
         return OK
     for number, wave in enumerate(export.waves, 1):

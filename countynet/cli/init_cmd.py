@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
+from countynet.cli import options as o
 from countynet.cli.main import app
-from countynet.cli.output import OK, console, guarded, print_json
+from countynet.cli.output import OK, console, guarded, print_json, want_json
 from countynet.starter import init_repository
 
 
@@ -16,14 +17,18 @@ from countynet.starter import init_repository
 def init(
     directory: Path = typer.Argument(..., help="Folder for the new repository (created if missing)."),
     backup: bool = typer.Option(False, "--backup", help="Move existing files aside as *.bak instead of refusing."),
-    json_out: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    json_out: bool = o.JSON,
 ) -> int:
     """Write a starter repository: a one-town inventory that validates, ansible.cfg, playbooks, CI, README.
 
     Refuses to overwrite any file (exit 2) unless --backup.
+
+    Examples:
+      countynet init my-county && cd my-county && countynet validate
+      countynet init . --backup        # keep the files it would replace as *.bak
     """
     result = init_repository(directory, backup=backup)
-    if json_out:
+    if want_json(json_out):
         print_json({"root": str(result.root), "written": result.written, "backups": result.backups,
                     "lock": result.lock})  # fmt: skip
         return OK
