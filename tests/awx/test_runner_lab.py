@@ -87,7 +87,7 @@ class Setup:
                             text=True, timeout=1200, env=node_env)  # fmt: skip
         wk.wait(timeout=60)
         tx.wait(timeout=60)
-        art = out / "artifacts" / ident
+        art = out / "artifacts" / ident if (out / "artifacts" / ident).is_dir() else out / "artifacts"
         results = {}
         for path in sorted((art / "job_events").glob("*.json")):
             ev = json.loads(path.read_text())
