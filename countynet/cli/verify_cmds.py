@@ -55,8 +55,9 @@ def print_verify(report: VerifyReport) -> None:
 
 
 def _say_waiting(msg: str) -> None:
+    """While verify waits, a pass that still finds unconverged checks is progress, not a verdict."""
     if not mode.quiet:
-        console.print(f"[dim]{msg}[/]", soft_wrap=True, highlight=False)
+        console.print(f"[dim]not converged yet, looking again: {msg}[/]", soft_wrap=True, highlight=False)
 
 
 @app.command("verify")
