@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,8 +57,11 @@ def print_verify(report: VerifyReport) -> None:
 
 def _say_waiting(msg: str) -> None:
     """While verify waits, a pass that still finds unconverged checks is progress, not a verdict."""
-    if not mode.quiet:
-        console.print(f"[dim]not converged yet, looking again: {msg}[/]", soft_wrap=True, highlight=False)
+    if mode.quiet:
+        return
+    m = re.match(r"attempt \d+: (\d+) of", msg)
+    text = ("converged: " if m and m.group(1) == "0" else "not converged yet: ") + msg if m else msg
+    console.print(f"[dim]{text}[/]", soft_wrap=True, highlight=False)
 
 
 @app.command("verify")
