@@ -120,6 +120,8 @@ def extract(repo: Repo, commit: str, path: str, dest: Path, limits: Limits | Non
     try:
         assert proc.stdout is not None
         _extract_stream(proc.stdout, path, dest, limits)
+    except tarfile.TarError as exc:
+        raise CountynetError(f"git archive {commit[:10]} -- {path or '.'}: unreadable output ({exc})") from None
     finally:
         proc.kill()  # refused early: stop git writing the rest
         proc.wait()
