@@ -1,8 +1,8 @@
 """A page per rule: what it checks, why, an example finding and the fix (`countynet rules ID`, docs/rules.md).
 
-The rationale is the rule function's docstring (its family's when it has none); the example is
-the finding the rule's golden error case produces (tests/golden/errors), shipped in
-examples.json by `scripts/gen-rule-docs` and kept in sync by a test.
+The rationale is the rule function's docstring (LOADER_WHY for the loader's findings; the family
+text when neither has one); the example is the finding the rule's golden error case produces
+(tests/golden/errors), shipped in examples.json by `scripts/gen-rule-docs` and kept in sync by a test.
 """
 
 from __future__ import annotations
@@ -31,6 +31,30 @@ FAMILIES = {
     "CN5": "Checked on the rendered config itself: what reaches a device must meet the security baseline and "
     "be accepted by the platform's own rules.",
     "CN6": "Capacity: the agencies behind a hop must fit in what the hop can carry.",
+}
+
+# Why the loader's own findings (registry.BUILTIN) matter; they have no rule function to carry a docstring.
+LOADER_WHY = {
+    "CN000": "A file that is not valid YAML cannot be read at all, so nothing in it or depending on it can be "
+    "checked or rendered.",
+    "CN001": "The typed model is the one source every later step trusts; a missing, unknown or mistyped key is "
+    "caught here, at its line, instead of as a wrong config on a device.",
+    "CN002": "YAML keeps only the last of two equal keys, so the first value a reviewer reads is silently ignored "
+    "and the device gets the other one.",
+    "CN003": 'Aliases can expand a small file into billions of values (a "billion laughs" document); the loader '
+    "bounds them so a hostile or broken file cannot exhaust memory.",
+    "CN004": "Deep nesting can exhaust the parser's stack; no inventory needs it, so the loader bounds depth "
+    "before parsing further.",
+    "CN005": "A file with an enormous number of values would make loading and checking slow enough to stall CI; "
+    "the loader bounds it.",
+    "CN006": "A single huge value is never a real inventory field and can exhaust memory in later steps; the "
+    "loader bounds it.",
+    "CN007": "Huge files or inventories are never legitimate and can exhaust memory in the loader; the byte budget"
+    " stops them before parsing.",
+    "CN008": "A folder or revision with very many files makes loading slow enough to stall review and CI; the "
+    "loader bounds the count.",
+    "CN009": "A symlink or path leading outside the inventory folder could read files that are not part of the "
+    "reviewed inventory (keys, system files); only regular files inside it are loaded.",
 }
 
 
@@ -79,7 +103,7 @@ def page(rule_id: str) -> RulePage:
     elif rid in BUILTIN:
         name, builtin_severity, description = BUILTIN[rid]
         severity = builtin_severity  # type: ignore[assignment]
-        scope, doc = "load", ""
+        scope, doc = "load", LOADER_WHY.get(rid, "")
     else:
         known = sorted([*RULES, *BUILTIN])
         raise CountynetError(f"no rule {rule_id!r}", f"see `countynet rules` ({known[0]}..{known[-1]})")

@@ -30,6 +30,8 @@ def _pairs(
 
 @rule("CN201", "aggregate-overlap", "error", "two towns' aggregates overlap")
 def aggregate_overlap(ctx: Model) -> Iterator[Issue]:
+    """Each town announces its aggregate to NOFBI; two overlapping aggregates send one town's traffic to the other and
+    break routing to both."""
     items = [(t.name, t.aggregate, t.pos_of("aggregate")) for t in ctx.inv.towns]
     for (name1, net1, pos1), (name2, net2, pos2) in _pairs(items):
         yield Issue(
@@ -41,6 +43,8 @@ def aggregate_overlap(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN202", "aggregate-outside-pool", "error", "a town aggregate is not inside pools.aggregates")
 def aggregate_outside_pool(ctx: Model) -> Iterator[Issue]:
+    """Town aggregates must come from the network's pools so NOFBI filters and shared-service ACLs admit them; an
+    aggregate outside the pool is unreachable from shared services."""
     pool = ctx.inv.network.pools.aggregates
     for t in ctx.inv.towns:
         if not t.aggregate.subnet_of(pool):
@@ -53,6 +57,8 @@ def aggregate_outside_pool(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN203", "management-outside-pool", "error", "a town management subnet is not inside pools.management")
 def management_outside_pool(ctx: Model) -> Iterator[Issue]:
+    """Management ACLs admit SSH only from the management pool; a town management subnet outside it locks the operators
+    out of the town's devices."""
     pool = ctx.inv.network.pools.management
     for t in ctx.inv.towns:
         if not t.management.subnet_of(pool):
@@ -65,6 +71,8 @@ def management_outside_pool(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN204", "management-overlap", "error", "management subnets overlap each other or a town aggregate")
 def management_overlap(ctx: Model) -> Iterator[Issue]:
+    """A management subnet that overlaps another or a town aggregate makes management addresses ambiguous, so SSH and
+    SNMP reach the wrong device or none."""
     towns = ctx.inv.towns
     items = [(t.name, t.management, t.pos_of("management")) for t in towns]
     for (name1, net1, pos1), (name2, net2, pos2) in _pairs(items):
@@ -96,6 +104,8 @@ def _external(ctx: Model) -> list[tuple[str, IPv4Network, Pos | None]]:
 
 @rule("CN205", "external-overlap", "error", "a town prefix overlaps a shared-service or NOFBI handoff prefix")
 def external_overlap(ctx: Model) -> Iterator[Issue]:
+    """A town prefix that overlaps a shared-service or NOFBI handoff prefix shadows that route, so the town loses IFMIS
+    or its own NOFBI uplink."""
     ext = _external(ctx)
     for t in ctx.inv.towns:
         for key in ("aggregate", "management"):
@@ -111,6 +121,8 @@ def external_overlap(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN206", "handoff-size", "error", "a NOFBI handoff prefix is not a /30 or /31")
 def handoff_size(ctx: Model) -> Iterator[Issue]:
+    """A NOFBI handoff is a point-to-point link; the hub and PoP addresses are derived as the two hosts of a /30 or /31,
+    any other size renders wrong peer addresses."""
     for pop in ctx.inv.nofbi.pops:
         for h in pop.handoffs:
             if h.prefix.prefixlen not in (30, 31):
@@ -123,6 +135,8 @@ def handoff_size(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN207", "duplicate-handoff", "error", "two NOFBI handoff prefixes are the same or overlap")
 def duplicate_handoff(ctx: Model) -> Iterator[Issue]:
+    """Two identical or overlapping handoff prefixes give two hubs the same uplink addresses, so one town's BGP session
+    to NOFBI never establishes."""
     items = [
         (f"PoP '{p.name}' handoff for '{h.town}'", h.prefix, h.pos_of("prefix"))
         for p in ctx.inv.nofbi.pops
@@ -139,6 +153,8 @@ def duplicate_handoff(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN208", "aggregate-too-small", "error", "a town aggregate is smaller than the /21 the address layout needs")
 def aggregate_too_small(ctx: Model) -> Iterator[Issue]:
+    """The address layout carves loopbacks, links, sectors and LANs out of each town block and needs a /21; a smaller
+    block cannot be allocated at all."""
     for t in ctx.inv.towns:
         if t.aggregate.prefixlen > MIN_AGGREGATE:
             yield Issue(
@@ -157,6 +173,8 @@ def _allocation_sound(ctx: Model) -> bool:
 
 @rule("CN209", "pool-exhausted", "error", "a town's address block has no room left for a request")
 def pool_exhausted(ctx: Model) -> Iterator[Issue]:
+    """The allocator cannot give a device or LAN an address from a full block; the town needs a larger aggregate before
+    more sites can be added."""
     if not _allocation_sound(ctx):
         return
     for s in ctx.alloc.shortages:
@@ -186,6 +204,8 @@ def _split(ctx: Model, line: str) -> tuple[str, str, str, str] | None:
     "CN210", "lock-stale", "error", "allocations.yml is missing or differs from what `countynet allocate` would write"
 )
 def lock_stale(ctx: Model) -> Iterator[Issue]:
+    """allocations.yml is the address lock that keeps live devices on their addresses between runs; rendering from a
+    stale lock renders addresses nobody has reviewed."""
     inv = ctx.inv
     hint = "run `countynet allocate` and commit allocations.yml"
     if not inv.lock_present:
@@ -224,6 +244,8 @@ MOVE_HINT = (
 
 @rule("CN211", "address-moved", "error", "a locked address would have to move (renumbering a live device)")
 def address_moved(ctx: Model) -> Iterator[Issue]:
+    """Moving a locked address renumbers a live device: its management, routing adjacencies and the agency's hosts break
+    until every neighbour is changed as well."""
     if not _allocation_sound(ctx):
         return
     lock_towns = ctx.inv.lock.get("towns") if isinstance(ctx.inv.lock, dict) else None
@@ -258,6 +280,8 @@ def address_moved(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN212", "vlan-clash", "error", "two LANs of a site share a VLAN, or a LAN uses the management VLAN")
 def vlan_clash(ctx: Model) -> Iterator[Issue]:
+    """Two LANs on one VLAN are bridged together (agencies see each other's traffic), and a LAN on the management VLAN
+    exposes device management to agency hosts."""
     inv = ctx.inv
     d = inv.network.defaults
     mgmt = d.management_vlan
@@ -291,6 +315,8 @@ def vlan_clash(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN213", "duplicate-lan", "error", "a site declares two LANs with the same name")
 def duplicate_lan(ctx: Model) -> Iterator[Issue]:
+    """LANs are keyed by name for addresses and VLANs; two of one name get one allocation and the second LAN renders
+    without a subnet."""
     for town in ctx.inv.towns:
         for site in town.sites:
             names: set[str] = set()
@@ -306,6 +332,8 @@ def duplicate_lan(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN214", "pool-overlap", "error", "the address pools overlap each other or a shared-service prefix")
 def pool_overlap(ctx: Model) -> Iterator[Issue]:
+    """Aggregates, management and shared-service prefixes must be disjoint; overlapping pools hand out the same address
+    twice and break routing network-wide."""
     pools = ctx.inv.network.pools
     if pools.aggregates.overlaps(pools.management):
         yield Issue(

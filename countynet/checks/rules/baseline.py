@@ -38,6 +38,8 @@ def _required(f: Any, patterns: tuple[str, ...], what: str, hint: str) -> Iterat
 
 @rule("CN501", "insecure-management", "error", "telnet, HTTP(S) or FTP management is enabled", scope="rendered")
 def insecure_management(f: Any) -> Iterator[Issue]:
+    """Telnet, HTTP and FTP carry credentials in clear over agency and radio links; management must be SSH only (the
+    design's security baseline)."""
     yield from _forbidden(
         f, f.platform.baseline.insecure_management, "insecure management access enabled", "manage over SSH only"
     )
@@ -45,6 +47,8 @@ def insecure_management(f: Any) -> Iterator[Issue]:
 
 @rule("CN502", "clear-password", "error", "a password in clear text or a default credential", scope="rendered")
 def clear_password(f: Any) -> Iterator[Issue]:
+    """A clear or default password in a rendered config is readable by anyone who sees the file or the device, and
+    default credentials are the first ones tried."""
     yield from _forbidden(
         f,
         f.platform.baseline.clear_password,
@@ -61,6 +65,8 @@ def clear_password(f: Any) -> Iterator[Issue]:
     scope="rendered",
 )
 def management_acl(f: Any) -> Iterator[Issue]:
+    """Without the management ACL any host on an agency LAN can reach the device's SSH; management must be reachable
+    only from the management subnet."""
     yield from _required(
         f, f.platform.baseline.management_acl, "management ACL missing", "restrict SSH to the management subnet"
     )
@@ -68,17 +74,22 @@ def management_acl(f: Any) -> Iterator[Issue]:
 
 @rule("CN504", "ssh-v2", "error", "SSH version 2 only is not enforced", scope="rendered")
 def ssh_v2(f: Any) -> Iterator[Issue]:
+    """SSH version 1 is broken and must not be negotiable; the baseline requires version 2 only."""
     yield from _required(f, f.platform.baseline.ssh_v2, "SSHv2-only not configured", "enable SSH version 2 only")
 
 
 @rule("CN505", "logging-ntp", "error", "remote logging or NTP is not configured", scope="rendered")
 def logging_ntp(f: Any) -> Iterator[Issue]:
+    """Without remote logging and NTP there is no trustworthy record of what happened on a device, and log timestamps
+    cannot be correlated during an incident."""
     yield from _required(f, f.platform.baseline.logging, "logging not configured", "set a syslog server")
     yield from _required(f, f.platform.baseline.ntp, "NTP not configured", "set the NTP servers")
 
 
 @rule("CN506", "secret-leak", "error", "a resolved secret value appears in a file meant for disk", scope="rendered")
 def secret_leak(f: Any) -> Iterator[Issue]:
+    """Rendered files are written to disk, diffed and reviewed; a resolved secret value in one is a credential published
+    to everyone who sees the file."""
     for value in f.secret_values:
         at = f.text.find(value)
         if at >= 0:  # never echo the value itself

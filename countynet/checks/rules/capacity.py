@@ -31,6 +31,8 @@ def _severity(used: float, warn_at: float) -> Severity | None:
     "a sector's stations need more air time than it has (error) or > warning_utilisation",
 )
 def sector_capacity(ctx: Model) -> Iterator[Issue]:
+    """A sector shares its air time among its stations; when their busy-hour demand needs more than it has, every site
+    on the sector slows, not only the last one added."""
     carried = ctx.carried
     warn_at = ctx.inv.network.demand.warning_utilisation
     for sp in ctx.radio.sectors.values():
@@ -53,6 +55,8 @@ def sector_capacity(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN602", "hop-capacity", "error", "a radio hop's capacity is below the summed demand of the sites behind it")
 def hop_capacity(ctx: Model) -> Iterator[Issue]:
+    """A hop carries the demand of every site behind it; below that sum the hop congests in the busy hour and all those
+    agencies slow together."""
     carried = ctx.carried
     warn_at = ctx.inv.network.demand.warning_utilisation
     for lp in ctx.radio.links.values():

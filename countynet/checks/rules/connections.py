@@ -20,6 +20,8 @@ def _options(obj: Connect | Uplink) -> list[str]:
 
 @rule("CN114", "one-connection", "error", "a site's connect or a base station's uplink sets none or several options")
 def one_connection(ctx: Model) -> Iterator[Issue]:
+    """A site or base station reaches the network by exactly one path; with none it is cut off, with several the
+    renderer cannot tell which interface carries its default route."""
     for town in ctx.inv.towns:
         for bs in town.base_stations:
             opts = _options(bs.uplink)
@@ -43,6 +45,8 @@ def one_connection(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN115", "unknown-sector", "error", "connect.sector is not `base-station/sector` of this town")
 def unknown_sector(ctx: Model) -> Iterator[Issue]:
+    """A site on a sector that does not exist has no access point to associate with, so it renders a CPE that never
+    links and the site stays dark."""
     for town in ctx.inv.towns:
         keys = [f"{bs.name}/{s.name}" for bs in town.base_stations for s in bs.sectors]
         for site in town.sites:
@@ -76,6 +80,8 @@ def unknown_sector(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN116", "unknown-link", "error", "connect.link or uplink.link names no PtP link of this town")
 def unknown_link(ctx: Model) -> Iterator[Issue]:
+    """An uplink on an unknown PtP link has no radio at the other end; the device renders a route over a link that never
+    comes up."""
     for town in ctx.inv.towns:
         names = [link.name for link in town.links]
         refs: list[tuple[str, Node, str | None]] = [
@@ -95,6 +101,8 @@ def unknown_link(ctx: Model) -> Iterator[Issue]:
     "CN117", "bad-fibre-target", "error", "a fibre connection names an unknown device, one in another town, or itself"
 )
 def bad_fibre_target(ctx: Model) -> Iterator[Issue]:
+    """Fibre connects two real devices of one town; a fibre to an unknown or foreign device, or to itself, renders an
+    interface and route that lead nowhere."""
     town_of = _town_of(ctx.inv)
     for town in ctx.inv.towns:
         local = _local_names(town)
@@ -124,6 +132,8 @@ def bad_fibre_target(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN118", "not-a-link-end", "error", "a device uses a PtP link that it is not an end of")
 def not_a_link_end(ctx: Model) -> Iterator[Issue]:
+    """A device that is not an end of the PtP link it uses has no radio on that link, so its traffic is routed into a
+    link it cannot transmit on."""
     for town in ctx.inv.towns:
         links = {link.name: link for link in town.links}
         refs: list[tuple[BaseStation | Site, Node, str | None]] = [
@@ -143,6 +153,8 @@ def not_a_link_end(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN119", "bad-link-end", "error", "a PtP link end is unknown, in another town, or both ends are one device")
 def bad_link_end(ctx: Model) -> Iterator[Issue]:
+    """A PtP link needs two distinct ends in one town to carry traffic; an unknown, foreign or looped end leaves a radio
+    with no partner and a hop that never links."""
     town_of = _town_of(ctx.inv)
     for town in ctx.inv.towns:
         local = _local_names(town)
@@ -191,6 +203,8 @@ def _resolves(ctx: Model, town: Town, node: Hub | BaseStation | Site) -> bool:
 
 @rule("CN120", "unreachable", "error", "a device has no path to its town's hub and NOFBI")
 def unreachable(ctx: Model) -> Iterator[Issue]:
+    """Every site must reach its town hub and through it NOFBI; a device with no path renders fine but carries no agency
+    traffic once deployed."""
     topo: Topology = ctx.topo
     lost = set(topo.unreachable())
     for town, node in nodes(ctx.inv):

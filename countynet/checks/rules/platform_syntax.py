@@ -37,6 +37,8 @@ def _issues(hostname: str, file: str, problems: list[str]) -> Iterator[Issue]:
     scope="rendered",
 )
 def platform_syntax(f: Any) -> Iterator[Issue]:
+    """A line the device's own parser refuses fails the deploy halfway, or worse is dropped silently and leaves the
+    device half-configured; catching it at render time costs nothing."""
     problems = f.platform_problems if f.platform_problems is not None else f.platform.validator(f.text)
     yield from _issues(f.hostname, f.file, problems)
 
@@ -67,6 +69,8 @@ def _variant(model: Any, name: str) -> tuple[str, str, tuple[str, ...]]:
     "one rendered device per template variant fails its platform's check (see CN520 in render)",
 )
 def platform_syntax_sample(ctx: Any) -> Iterator[Issue]:
+    """Every device of a template variant shares its shape, so one rendered device per variant that fails its platform's
+    parser means the whole variant fails at deploy time."""
     from countynet import platforms
     from countynet.render.renderer import render_intents
 

@@ -51,6 +51,8 @@ def _owner_name(r: Radio) -> str:
 # ------------------------------------------------------------------ link budget
 @rule("CN301", "fade-margin", "error", "fade margin below the error target (error) or the warning level (warning)")
 def fade_margin(ctx: Model) -> Iterator[Issue]:
+    """Below the fade-margin target the hop drops in ordinary rain and multipath fades at 5.8 GHz (ITU-R P.530 outage),
+    and the agency behind it loses IFMIS payroll access for the duration."""
     d = ctx.inv.network.defaults
     for lp in ctx.radio.links.values():
         weak = lp.ab if lp.ab.margin_db <= lp.ba.margin_db else lp.ba
@@ -73,6 +75,8 @@ def fade_margin(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN302", "fresnel-clearance", "error", "first Fresnel zone less than 60 % clear (error) or 100 % (warning)")
 def fresnel_clearance(ctx: Model) -> Iterator[Issue]:
+    """With less than 60 % of the first Fresnel zone clear (ITU-R P.530) terrain or buildings add diffraction loss the
+    link budget does not count, so the hop fades far more often than planned."""
     for lp in ctx.radio.links.values():
         for p in lp.points:
             if p.clearance_pct >= FULL_CLEARANCE_PCT:
@@ -89,6 +93,8 @@ def fresnel_clearance(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN308", "link-too-long", "error", "a radio hop is longer than its radio model's max_range_km")
 def link_too_long(ctx: Model) -> Iterator[Issue]:
+    """Beyond the radio model's rated range its timing (ACK timeout, TDMA) and link budget no longer hold, so the hop
+    links poorly or not at all."""
     for lp in ctx.radio.links.values():
         if lp.distance_km > lp.max_range_km:
             yield Issue(
@@ -100,6 +106,8 @@ def link_too_long(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN309", "station-outside-sector", "error", "a station lies outside its sector's azimuth +/- beamwidth/2")
 def station_outside_sector(ctx: Model) -> Iterator[Issue]:
+    """A station outside its sector's beam gets only side-lobe gain, far below what the link budget assumed, so it links
+    at a low rate or not at all."""
     for lp in ctx.radio.links.values():
         if lp.off_axis_deg is None or lp.beamwidth_deg is None or lp.off_axis_deg <= lp.beamwidth_deg / 2:
             continue
@@ -116,6 +124,8 @@ def station_outside_sector(ctx: Model) -> Iterator[Issue]:
 # ------------------------------------------------------------------ spectrum
 @rule("CN303", "eirp-limit", "error", "EIRP or EIRP density above the Kenyan licence-exempt band limit")
 def eirp_limit(ctx: Model) -> Iterator[Issue]:
+    """Licence-exempt operation in Kenya is conditional on the EIRP limits of the CA SRD guidelines 2022; a radio above
+    them is unlicensed transmission the Communications Authority can order switched off."""
     for r in ctx.radio.radios:
         band = band_of(r.frequency_mhz, r.width_mhz)
         if band is None:
@@ -144,6 +154,8 @@ def eirp_limit(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN304", "band-not-exempt", "error", "a channel is not wholly inside a Kenyan licence-exempt outdoor band")
 def band_not_exempt(ctx: Model) -> Iterator[Issue]:
+    """Only the bands the CA SRD guidelines 2022 exempt may be used outdoors without a licence; a channel partly outside
+    them is unlicensed transmission."""
     allowed = ", ".join(b.label for b in BANDS if b.outdoor)
     for r in _towers(ctx.radio):
         band = band_of(r.frequency_mhz, r.width_mhz)
@@ -163,6 +175,8 @@ def band_not_exempt(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN305", "dfs-channel", "warning", "a channel overlaps a DFS range (5250-5350, 5470-5725 MHz)")
 def dfs_channel(ctx: Model) -> Iterator[Issue]:
+    """In DFS ranges the radio must vacate the channel when it detects radar, so the hop can go silent for minutes
+    without warning; use them only where that is acceptable."""
     for r in _towers(ctx.radio):
         if is_dfs(r.frequency_mhz, r.width_mhz) and band_of(r.frequency_mhz, r.width_mhz) is not None:
             yield Issue(
@@ -175,6 +189,8 @@ def dfs_channel(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN306", "tower-channel-overlap", "error", "two radios on one tower use overlapping channels")
 def tower_channel_overlap(ctx: Model) -> Iterator[Issue]:
+    """Two radios on one tower with overlapping channels deafen each other at a few metres' distance; both hops lose
+    throughput or drop."""
     for c in ctx.radio.conflicts:
         if c.kind == "same-tower":
             yield Issue(
@@ -192,6 +208,8 @@ def tower_channel_overlap(ctx: Model) -> Iterator[Issue]:
     "a reused channel is heard at or above the noise floor by another tower's or station's receiver",
 )
 def neighbour_channel_reuse(ctx: Model) -> Iterator[Issue]:
+    """A reused channel heard at or above the noise floor raises the interference floor of another tower's receiver,
+    eating the fade margin its link budget assumed."""
     for c in ctx.radio.conflicts:
         if c.kind == "neighbour":
             yield Issue(
@@ -206,6 +224,8 @@ def neighbour_channel_reuse(ctx: Model) -> Iterator[Issue]:
 # ------------------------------------------------------------------ radio model fit
 @rule("CN310", "tx-power-over-model", "error", "tx power above the radio model's max_tx_power_dbm")
 def tx_power_over_model(ctx: Model) -> Iterator[Issue]:
+    """A radio cannot transmit above its hardware maximum; a plan that assumes more overstates the link budget, so the
+    hop fades more than planned."""
     for r in ctx.radio.radios:
         if r.tx_power_dbm > r.model.max_tx_power_dbm:
             yield Issue(
@@ -218,6 +238,8 @@ def tx_power_over_model(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN311", "radio-model-kind", "error", "a radio model is used in a place of the wrong kind (sector/station/ptp)")
 def radio_model_kind(ctx: Model) -> Iterator[Issue]:
+    """Sector, station and PtP radios differ in antenna and firmware role; a model in the wrong place cannot be
+    configured as the plan assumes."""
     for r in ctx.radio.radios:
         if r.model.kind != r.place:
             yield Issue(
@@ -229,6 +251,8 @@ def radio_model_kind(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN312", "sector-clients", "error", "more stations on a sector than its max_clients (sector or model)")
 def sector_clients(ctx: Model) -> Iterator[Issue]:
+    """A sector serves a bounded number of clients; past it stations fail to associate or share air time so thinly that
+    every site behind it slows."""
     for sp in ctx.radio.sectors.values():
         n = len(sp.stations)
         if sp.max_clients is not None and n > sp.max_clients:
@@ -241,6 +265,8 @@ def sector_clients(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN313", "width-unsupported", "error", "a channel width the radio model does not support")
 def width_unsupported(ctx: Model) -> Iterator[Issue]:
+    """A channel width the radio cannot set is refused by the device at deploy time, or silently replaced, changing the
+    capacity and spectrum the plan assumed."""
     for r in ctx.radio.radios:
         if r.width_mhz not in r.model.widths_mhz:
             widths = ", ".join(str(w) for w in r.model.widths_mhz)
@@ -254,6 +280,8 @@ def width_unsupported(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN314", "frequency-outside-model", "error", "a channel outside the radio model's min_mhz..max_mhz")
 def frequency_outside_model(ctx: Model) -> Iterator[Issue]:
+    """A channel outside the radio's tuning range cannot be set on the hardware, so the radio stays on another channel
+    or refuses the config."""
     for r in ctx.radio.radios:
         lo, hi = r.edges
         if lo < r.model.min_mhz or hi > r.model.max_mhz:

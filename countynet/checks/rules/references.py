@@ -53,6 +53,8 @@ def _town_of(inv: Inventory) -> dict[str, Town]:
 # ------------------------------------------------------------------------ names
 @rule("CN101", "duplicate-town", "error", "two towns have the same name")
 def duplicate_town(ctx: Model) -> Iterator[Issue]:
+    """Towns are keyed by name everywhere (files, ASNs, addresses, lab namespaces); with two of one name the second
+    silently shadows the first and its sites render into the wrong town."""
     for town, first in repeats(ctx.inv.towns, lambda t: t.name.lower()):
         yield Issue(
             town.pos_of("name"),
@@ -63,6 +65,8 @@ def duplicate_town(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN102", "duplicate-device", "error", "two devices (hub, base station, site) share a hostname network-wide")
 def duplicate_device(ctx: Model) -> Iterator[Issue]:
+    """The hostname is the device's key in Nornir, the lab, the allocation lock and the reports; two devices of one name
+    get each other's addresses and one of them is pushed the other's config."""
     seen: dict[str, tuple[Town, Hub | BaseStation | Site]] = {}
     for town, node in nodes(ctx.inv):
         key = node.name.lower()
@@ -81,6 +85,8 @@ def duplicate_device(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN103", "invalid-hostname", "error", "a device name is not a valid hostname label (RFC 1123)")
 def invalid_hostname(ctx: Model) -> Iterator[Issue]:
+    """The hostname becomes a DNS label, a Nornir host, a RouterOS identity and a Linux namespace name; a name outside
+    RFC 1123 is refused by one of them halfway through a rollout."""
     for _town, node in nodes(ctx.inv):
         if not HOSTNAME.match(node.name):
             bad = sorted({c for c in node.name if not (c.isascii() and (c.isalnum() or c == "-"))})
@@ -99,6 +105,8 @@ def invalid_hostname(ctx: Model) -> Iterator[Issue]:
     "two PoPs, two PtP links (network-wide) or two sectors of a base station share a name",
 )
 def duplicate_name(ctx: Model) -> Iterator[Issue]:
+    """PoPs, PtP links and sectors are referenced by name from sites and uplinks; a duplicate makes those references
+    ambiguous, so a site can end up attached to the wrong radio or handoff."""
     inv = ctx.inv
     for pop, first in repeats(inv.nofbi.pops, lambda p: p.name):
         yield Issue(
@@ -126,6 +134,8 @@ def duplicate_name(ctx: Model) -> Iterator[Issue]:
 # ------------------------------------------------------------------------ ASNs
 @rule("CN105", "duplicate-asn", "error", "two towns use the same BGP ASN")
 def duplicate_asn(ctx: Model) -> Iterator[Issue]:
+    """Each town is its own BGP AS towards NOFBI; two towns with one ASN drop each other's routes (eBGP loop prevention)
+    and cannot reach each other's agencies."""
     for town, first in repeats(ctx.inv.towns, lambda t: t.asn):
         yield Issue(
             town.pos_of("asn"),
@@ -136,6 +146,8 @@ def duplicate_asn(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN106", "asn-equals-pop", "error", "a town's ASN equals its NOFBI PoP's ASN (eBGP needs two ASNs)")
 def asn_equals_pop(ctx: Model) -> Iterator[Issue]:
+    """eBGP with the NOFBI PoP needs two different ASNs; with the PoP's own ASN the session comes up as iBGP or not at
+    all, and the town never learns the shared-service routes."""
     pops = {p.name: p for p in ctx.inv.nofbi.pops}
     for town in ctx.inv.towns:
         pop = pops.get(town.nofbi_pop)
@@ -149,6 +161,8 @@ def asn_equals_pop(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN107", "asn-not-private", "error", "a town's ASN is not in a private range")
 def asn_not_private(ctx: Model) -> Iterator[Issue]:
+    """A public ASN we do not own, announced to NOFBI, can collide with a real network and get filtered or hijack its
+    routes; town ASNs must come from the private ranges (RFC 6996)."""
     for town in ctx.inv.towns:
         if not any(lo <= town.asn <= hi for lo, hi in PRIVATE_ASN):
             yield Issue(
@@ -161,6 +175,8 @@ def asn_not_private(ctx: Model) -> Iterator[Issue]:
 # ------------------------------------------------------------------------ NOFBI
 @rule("CN108", "unknown-pop", "error", "a town's nofbi_pop names no PoP in nofbi.yml")
 def unknown_pop(ctx: Model) -> Iterator[Issue]:
+    """A town's uplink, BGP peer and handoff addresses come from its NOFBI PoP; a town pointing at no PoP renders a hub
+    with no way out of the town."""
     names = [p.name for p in ctx.inv.nofbi.pops]
     for town in ctx.inv.towns:
         if town.nofbi_pop not in names:
@@ -173,6 +189,8 @@ def unknown_pop(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN109", "handoff-unknown-town", "error", "a NOFBI handoff names a town that does not exist")
 def handoff_unknown_town(ctx: Model) -> Iterator[Issue]:
+    """A handoff for a town that does not exist is address space and a BGP peer configured on the NOFBI side for
+    nothing, usually a typo that leaves the intended town without its handoff."""
     towns = [t.name for t in ctx.inv.towns]
     for pop in ctx.inv.nofbi.pops:
         for h in pop.handoffs:
@@ -186,6 +204,8 @@ def handoff_unknown_town(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN110", "missing-handoff", "error", "a town has no handoff (or more than one) at its NOFBI PoP")
 def missing_handoff(ctx: Model) -> Iterator[Issue]:
+    """Each hub needs exactly one handoff at its PoP: with none the town has no route to NOFBI and shared services, with
+    two the hub's BGP peer and uplink address are ambiguous."""
     pops = {p.name: p for p in ctx.inv.nofbi.pops}
     for town in ctx.inv.towns:
         pop = pops.get(town.nofbi_pop)
@@ -211,6 +231,8 @@ def missing_handoff(ctx: Model) -> Iterator[Issue]:
 # ------------------------------------------------------------------------ catalogue references
 @rule("CN111", "unknown-agency-kind", "error", "a site's kind is not in network.yml agency_kinds")
 def unknown_agency_kind(ctx: Model) -> Iterator[Issue]:
+    """A site's agency kind decides its services, LANs and demand; an unknown kind renders a site without the VLANs and
+    filters the agency expects."""
     kinds = ctx.inv.network.agency_kinds
     for town in ctx.inv.towns:
         for site in town.sites:
@@ -224,6 +246,8 @@ def unknown_agency_kind(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN112", "unknown-service", "error", "a site, agency kind or PoP names a service not in network.yml")
 def unknown_service(ctx: Model) -> Iterator[Issue]:
+    """Services become firewall rules, QoS classes and routes; an unknown service name renders no rule, so the agency's
+    traffic to it is silently dropped."""
     services = ctx.inv.network.services
 
     def check(owner: str, node: Node, names: list[str] | None) -> Iterator[Issue]:
@@ -246,6 +270,8 @@ def unknown_service(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN113", "unknown-radio-model", "error", "a sector, PtP link end or CPE names a radio model not in network.yml")
 def unknown_radio_model(ctx: Model) -> Iterator[Issue]:
+    """The radio model carries the gain, power, range and modulation table the link budget needs; without it the hop
+    cannot be planned and its config cannot be rendered."""
     models = ctx.inv.network.radio_models
     hint = lambda m: _did_you_mean(m, models) + "; radio models are listed in network.yml"  # noqa: E731
     for town in ctx.inv.towns:
@@ -284,6 +310,8 @@ def unknown_radio_model(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN121", "service-not-at-pop", "error", "a site uses a service that its town's NOFBI PoP does not carry")
 def service_not_at_pop(ctx: Model) -> Iterator[Issue]:
+    """Shared services (IFMIS, payroll/HR, population register, ...) are reached through the town's NOFBI PoP; a site
+    that expects a service its PoP does not carry gets a firewall rule for traffic that can never arrive."""
     inv = ctx.inv
     pops = {p.name: p for p in inv.nofbi.pops}
     for town in inv.towns:
@@ -308,6 +336,8 @@ def service_not_at_pop(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN122", "unknown-platform", "error", "a device or default names a platform countynet cannot render")
 def unknown_platform(ctx: Model) -> Iterator[Issue]:
+    """Platforms are rows of data (driver, templates, validator); a device on a platform countynet does not know cannot
+    be rendered, validated or deployed."""
     known = known_platforms()
     d = ctx.inv.network.defaults
     for key in ("hub_platform", "base_station_platform", "agency_platform"):
@@ -334,6 +364,8 @@ def _locations(inv: Inventory) -> Iterator[tuple[str, Coordinates]]:
 
 @rule("CN123", "bad-coordinates", "error", "coordinates outside the globe (error) or outside Kenya (warning)")
 def bad_coordinates(ctx: Model) -> Iterator[Issue]:
+    """Coordinates drive path length, Fresnel clearance and sector azimuth; a point off the globe breaks the radio plan,
+    and one outside Kenya is almost always swapped latitude/longitude that plans a hop of hundreds of kilometres."""
     for owner, loc in _locations(ctx.inv):
         lat, lon = loc.lat, loc.lon
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):

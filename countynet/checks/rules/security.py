@@ -41,6 +41,8 @@ def _secret_fields(inv: Inventory) -> Iterator[tuple[str, Node, str, Any]]:
 
 @rule("CN401", "secret-in-clear", "error", "a password, SNMP key or wireless PSK is written in clear in the inventory")
 def secret_in_clear(ctx: Model) -> Iterator[Issue]:
+    """The inventory is a reviewed repository: a password, SNMP key or PSK written there is published to everyone who
+    can read it; secrets must be env or vault references."""
     for what, owner, key, value in _secret_fields(ctx.inv):
         if isinstance(value, str):
             yield Issue(
@@ -81,6 +83,8 @@ def _value(data: Any, keys: tuple[Any, ...]) -> Any:
 
 @rule("CN402", "secret-like-key", "error", "a key named like a password/secret/psk/community/key holds a literal value")
 def secret_like_key(ctx: Model) -> Iterator[Issue]:
+    """A key named like a secret that holds a literal value is most likely a credential pasted into the repository by
+    hand, published like any other in it."""
     inv = ctx.inv
     suspects = _suspects(inv)
     if not suspects:
@@ -111,6 +115,8 @@ def secret_like_key(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN403", "insecure-wireless", "error", "a town's radios use open or WEP security")
 def insecure_wireless(ctx: Model) -> Iterator[Issue]:
+    """Open or WEP radios let anyone near a tower join the agency network or read its traffic; WEP is broken in
+    minutes."""
     for town in ctx.inv.towns:
         mode = town.wireless.security
         if mode in ("open", "wep"):
@@ -126,6 +132,8 @@ def insecure_wireless(ctx: Model) -> Iterator[Issue]:
     "CN404", "bad-secret-ref", "error", "a secret reference sets neither or both of env/vault, or a bad variable name"
 )
 def bad_secret_ref(ctx: Model) -> Iterator[Issue]:
+    """A secret reference must name exactly one source; with neither or both, or a bad variable name, the secret cannot
+    be resolved at render time and the device would get no credential."""
     for what, owner, key, value in _secret_fields(ctx.inv):
         if not isinstance(value, SecretRef):
             continue
@@ -147,6 +155,8 @@ def bad_secret_ref(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN405", "snmp-v3-incomplete", "error", "SNMPv3 is enabled without both an auth and a priv secret")
 def snmp_v3_incomplete(ctx: Model) -> Iterator[Issue]:
+    """SNMPv3 without both auth and priv falls back to unauthenticated or unencrypted polling, exposing device data on
+    agency links."""
     m = ctx.inv.network.management
     if m.snmp != "v3":
         return
@@ -161,6 +171,8 @@ def snmp_v3_incomplete(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN406", "default-credentials", "warning", "the admin or SNMP user is a well-known default name")
 def default_credentials(ctx: Model) -> Iterator[Issue]:
+    """Default user names like admin or public are the first ones attackers try; combined with a weak password they give
+    access to every device."""
     m = ctx.inv.network.management
     if m.admin_user.lower() in DEFAULT_USERS:
         yield Issue(
@@ -178,6 +190,8 @@ def default_credentials(ctx: Model) -> Iterator[Issue]:
 
 @rule("CN407", "psk-missing", "error", "a town's radios use a PSK mode but no PSK reference is given")
 def psk_missing(ctx: Model) -> Iterator[Issue]:
+    """A PSK security mode without a PSK renders radios that either refuse the config or come up without the key the
+    stations use, so no station links."""
     for town in ctx.inv.towns:
         w = town.wireless
         has_radios = any(bs.sectors for bs in town.base_stations) or bool(town.links)

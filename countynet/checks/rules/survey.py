@@ -15,6 +15,8 @@ from countynet.model import Model
 
 @rule("CN124", "elevation-missing", "warning", "a hub, base station or site has no elevation_m (planned as 0 m)")
 def elevation_missing(ctx: Model) -> Iterator[Issue]:
+    """Clearance and terrain profiles need the ground height of both ends; a device planned at 0 m can pass a Fresnel
+    check on paper and be blocked by the ridge in the field."""
     for _town, node in nodes(ctx.inv):
         if not node.location.surveyed:
             yield Issue(
