@@ -33,6 +33,11 @@ def town(
 
     The previous file (and nofbi.yml, when a handoff placeholder is added) is kept as .bak.
     Then: `countynet allocate`, `countynet validate`, `countynet diff`.
+
+    Examples:
+      countynet plan town kitui --sites kitui-sites.csv
+      countynet plan town kitui --sites sites.geojson --towers towers.csv --dem S02E038.hgt
+      countynet plan town kitui --sites kitui-sites.csv --replan --out /tmp/kitui.yml
     """
     from countynet.planner.header import Options
     from countynet.planner.town import plan_town
