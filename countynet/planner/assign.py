@@ -10,6 +10,7 @@ through an already connected site.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from countynet.allocate.allocator import sector_prefix
@@ -39,17 +40,17 @@ def client_limit(stations: int, model_limit: int | None) -> int | None:
 
 
 def min_power(ok: Callable[[float], bool], hi: float, lo: float = -10.0) -> float | None:
-    """The lowest power (0.5 dB grid) at which `ok` holds, or None when even `hi` fails (ok is monotone)."""
+    """The lowest whole-dBm power at which `ok` holds, or None when even `hi` fails (ok is monotone)."""
     if not ok(hi):
         return None
-    a, b = int(lo * 2), int(hi * 2)
+    a, b = math.ceil(lo), math.floor(hi)
     while a < b:
         mid = (a + b) // 2
-        if ok(mid / 2):
+        if ok(float(mid)):
             b = mid
         else:
             a = mid + 1
-    return b / 2
+    return float(b)
 
 
 def _best_cpe(h: Hops, tower: Spot, site: SiteDraft, az: float, power: float, height: float, need: float):  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ function `countynet radio` and the CN3xx rules use, so what the planner accepts 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from countynet.errors import CountynetError
@@ -63,7 +64,10 @@ class Hops:
     def max_power(self, model: RadioModel, frequency_mhz: float = PLAN_MHZ) -> float:
         band = band_of(frequency_mhz, WIDTH)
         assert band is not None
-        return min(model.max_tx_power_dbm, max_tx_power_dbm(band, model.antenna_gain_dbi, self.loss, WIDTH))
+        # whole dBm: RouterOS sets tx-power in whole dBm (rendered-config rule CN510 compares them)
+        return float(
+            math.floor(min(model.max_tx_power_dbm, max_tx_power_dbm(band, model.antenna_gain_dbi, self.loss, WIDTH)))
+        )
 
     def cpe_power(self, frequency_mhz: float = PLAN_MHZ) -> float:
         return min(self.d.cpe_tx_power_dbm, self.max_power(self.station_model, frequency_mhz))

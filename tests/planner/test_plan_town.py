@@ -194,3 +194,18 @@ def test_geojson_site_list(case_factory, tmp_path: Path) -> None:  # type: ignor
     from_geojson = plan_town(case.inv, "kitui", gj, out=tmp_path / "b.yml").text
     strip = lambda t: t.split("\n\n", 1)[1]  # noqa: E731  (the intro names the source file)
     assert strip(from_geojson) == strip(from_csv)
+
+
+def test_planned_town_renders_clean(case_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Whole-dBm powers and the rest: the rendered configs pass the rendered-level rules (CN5xx)."""
+    from planner_helpers import SECRETS
+
+    for k, v in SECRETS.items():
+        monkeypatch.setenv(k, v)
+    case = case_factory("kitui", 40, 2)
+    plan_town(case.inv, "kitui", case.sites)
+    allocate_lock(case.inv)
+    args = ["--inventory", str(case.inv), "render", "--town", "kitui", "--out", str(tmp_path / "rendered")]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "finding" not in res.output

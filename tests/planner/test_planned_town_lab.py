@@ -78,6 +78,7 @@ def test_planned_town_rolls_out_and_every_site_verifies(
         )
     finally:
         lab_down(name)
+    assert "{" in out.stdout, f"exit {out.exit_code}: {out.output}"
     data = json.loads(out.stdout[out.stdout.index("{") :])
     (town,) = data["towns"]
     assert (town["town"], town["planned"], town["verified"], town["failed_checks"]) == ("kitui", 15, 15, 0), out.stdout
