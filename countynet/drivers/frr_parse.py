@@ -262,10 +262,10 @@ def bgp_neighbors(summary: dict[str, Any], neighbors: dict[str, Any]) -> dict[st
             router_id = router_id or n.get("localRouterId", "")
             afs = pfx.get(ip, {})
             for af_key, info in (n.get("addressFamilyInfo") or {}).items():
-                af = _AF.get(af_key)
-                if af is None:
+                family = _AF.get(af_key)
+                if family is None:
                     continue
-                entry = afs.setdefault(af, {"received_prefixes": 0, "accepted_prefixes": 0, "sent_prefixes": 0})
+                entry = afs.setdefault(family, {"received_prefixes": 0, "accepted_prefixes": 0, "sent_prefixes": 0})
                 if "acceptedPrefixCounter" in info:
                     entry["accepted_prefixes"] = int(info["acceptedPrefixCounter"])
                 if "sentPrefixCounter" in info:
