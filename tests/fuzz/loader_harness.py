@@ -7,6 +7,7 @@ allowed out is CountynetError (a one-line finding or error); anything else is a 
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -27,7 +28,9 @@ _INV: Path | None = None
 def _inventory() -> Path:
     global _INV
     if _INV is None:
-        _INV = Path(tempfile.mkdtemp(prefix="countynet-fuzz-")) / "inv"
+        work = tempfile.mkdtemp(prefix="countynet-fuzz-")
+        atexit.register(shutil.rmtree, work, True)
+        _INV = Path(work) / "inv"
         shutil.copytree(MINI, _INV)
     return _INV
 

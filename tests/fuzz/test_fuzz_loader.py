@@ -89,7 +89,7 @@ def test_bounded_atheris_run(tmp_path: Path) -> None:
     seconds = int(os.environ.get("FUZZ_SECONDS", "60"))
     found = tmp_path / "found"  # libFuzzer writes new inputs to the first folder: never the repo's corpus
     found.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)}  # its scratch inventory too
     proc = subprocess.run(
         [sys.executable, str(HERE / "fuzz_loader.py"), f"-max_total_time={seconds}", "-rss_limit_mb=1024",
          "-timeout=10", "-print_final_stats=1", f"-dict={HERE / 'yaml.dict'}", f"-artifact_prefix={tmp_path}/",
