@@ -62,11 +62,13 @@ def _offset(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[floa
 
 
 def write_inventory(root: Path, towns: int, base_stations: int, sites: int, lock: bool = True) -> None:
-    """A national inventory that validates with no errors and no warnings.
+    """A national inventory that validates with no errors.
 
     Each town: a hub at the centre, `base_stations` towers of three 120-degree sectors on a ring
-    far enough out that no two towers are within sector range (12 km) of each other, so channels
-    can repeat between towers without CN307; bs0 reaches the hub over a 30 dBi dish (CN303-clean
+    far enough out that no two towers are within sector range (12 km) of each other. Channels
+    repeat between towers, and CN307 judges interference by received level over the noise floor,
+    so it warns where two co-channel sectors still hear each other (about 9 per town; the planner's
+    channel colouring would resolve them - this generator keeps a fixed, fast layout); bs0 reaches the hub over a 30 dBi dish (CN303-clean
     EIRP), the others over fibre. Each town's /23 sector block holds 8 sectors of 40 clients (/26)
     or 16 of 29 (/27), so a town has at most 5 three-sector towers; `sites` agency sites are
     spread over the sectors, each inside its sector's beam and 0.5-6 km from the tower.
