@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from countynet.errors import CountynetError
+from countynet.inventory.limits import Budget, current, read_user_file
 
 Collected = dict[str, dict[str, str]]  # unit -> command -> output
 
@@ -27,10 +28,13 @@ def load_recordings(root: Path | str, commands: list[str]) -> Collected:
         raise CountynetError(f"no recordings folder {root}", "give the folder holding one folder per radio")
     names = {file_name(c): c for c in commands}
     out: Collected = {}
+    budget = Budget(current())
     for path in sorted(root.rglob("*.txt")):
         cmd = names.get(path.name)
         if cmd is None or len(path.relative_to(root).parts) > 3:
             continue
         unit = path.parent.name
-        out.setdefault(unit, {})[cmd] = path.read_text(encoding="utf-8", errors="replace")
+        # a recording is a file someone handed in: within the loading budget, never outside the folder
+        data = read_user_file(path, root=root, budget=budget)
+        out.setdefault(unit, {})[cmd] = data.decode("utf-8", errors="replace")
     return out

@@ -19,6 +19,7 @@ from countynet.accept.collect import collect_radios, radio_units
 from countynet.accept.hops import hop_plans
 from countynet.accept.sectors import sector_infos
 from countynet.errors import CountynetError
+from countynet.inventory.limits import read_user_text
 from countynet.verify.results import Check
 
 if TYPE_CHECKING:
@@ -88,9 +89,9 @@ def load_latest() -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        data = json.loads(path.read_text())
-    except json.JSONDecodeError:
-        return None
+        data = json.loads(read_user_text(path))
+    except (json.JSONDecodeError, CountynetError):
+        return None  # unreadable or over the budget: as if acceptance never ran
     return data if isinstance(data, dict) else None
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from countynet.deploy.state import state_dir
+from countynet.errors import CountynetError
+from countynet.inventory.limits import read_user_text
 from countynet.report.formats import to_json
 from countynet.verify.results import VerifyReport
 
@@ -34,9 +36,9 @@ def read_progress(target: str) -> dict[str, dict[str, Any]]:
     """{key: {"ok": bool, "ts": float, "failed": [check names]}}; empty when nothing was verified."""
     path = progress_file(target)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        data = json.loads(read_user_text(path))
+    except (OSError, ValueError, CountynetError):
+        return {}  # unreadable or over the budget: nothing verified yet
     return data.get("keys", {}) if isinstance(data, dict) else {}
 
 

@@ -11,9 +11,11 @@ import math
 import re
 import sys
 from array import array
+from dataclasses import replace
 from pathlib import Path
 
 from countynet.errors import CountynetError
+from countynet.inventory.limits import current, read_user_file
 from countynet.radio import formulas as fx
 
 VOID = -32768
@@ -27,7 +29,7 @@ class HgtTile:
             raise CountynetError(f"{path.name} is not an SRTM tile name", "name it like S01E037.hgt", str(path))
         self.lat0 = int(m[2]) * (1 if m[1].upper() == "N" else -1)
         self.lon0 = int(m[4]) * (1 if m[3].upper() == "E" else -1)
-        raw = path.read_bytes()
+        raw = read_user_file(path, replace(current(), file_bytes=2 * 3601 * 3601))  # an SRTM1 tile at most
         n = math.isqrt(len(raw) // 2)
         if n * n * 2 != len(raw) or n not in (1201, 3601):
             raise CountynetError(

@@ -12,9 +12,8 @@ from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from countynet.errors import CountynetError
+from countynet.inventory.limits import safe_yaml_load
 from countynet.inventory.loader import LOCK_FILE, NETWORK_FILE, NOFBI_FILE, TOWNS_DIR, Inventory, load
 
 
@@ -56,10 +55,7 @@ def read_existing(path: Path) -> dict[str, Any]:
     """The town file as plain data (a stub or a planned town), {} when absent."""
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise CountynetError(f"{path} is not valid YAML: {exc}", "fix or remove the stub") from None
+    data = safe_yaml_load(path) or {}  # a stub from a pull request: within the loading budget
     if not isinstance(data, dict):
         raise CountynetError(f"{path} does not hold a mapping", "a stub holds name, county, location, nofbi_pop, hub")
     return data

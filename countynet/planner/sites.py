@@ -8,6 +8,7 @@ with file:line, never a traceback.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from countynet.errors import CountynetError, Pos
+from countynet.inventory.limits import read_user_text
 
 FIELDS = ("name", "agency", "kind", "lat", "lon", "elevation_m", "users", "services", "height_m")
 REQUIRED_SITE = ("name", "agency", "kind", "lat", "lon")
@@ -91,7 +93,8 @@ def _row(raw: dict[str, Any], pos: Pos, required: tuple[str, ...]) -> Row:
 
 
 def _csv(path: Path, aliases: dict[str, str], required: tuple[str, ...]) -> list[Row]:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    text = read_user_text(path).removeprefix("\ufeff")  # within the loading budget; a BOM is allowed
+    with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames:
             raise CountynetError(
@@ -107,7 +110,7 @@ def _csv(path: Path, aliases: dict[str, str], required: tuple[str, ...]) -> list
 
 def _geojson(path: Path, aliases: dict[str, str], required: tuple[str, ...]) -> list[Row]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_user_text(path))
     except json.JSONDecodeError as exc:
         raise CountynetError(
             f"not valid JSON: {exc.msg}", "export the layer as GeoJSON", Pos(str(path), exc.lineno, exc.colno)
