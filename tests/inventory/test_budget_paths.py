@@ -19,7 +19,7 @@ def test_planner_stub_alias_bomb_is_refused(tmp_path: Path) -> None:
 
     stub = tmp_path / "town.yml"
     stub.write_text(BOMB)
-    with pytest.raises(CountynetError, match="CN003|alias"):
+    with pytest.raises(CountynetError, match=r"CN003|alias"):
         read_existing(stub)
 
 
