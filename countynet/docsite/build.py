@@ -24,12 +24,15 @@ from countynet.docsite.rollout import read_state
 from countynet.docsite.svg import slug
 from countynet.docsite.views import Views
 from countynet.errors import CountynetError
+from countynet.findings import Finding
+from countynet.inventory.model import Town
 from countynet.inventory.topology import Topology
 from countynet.model import open_model
 from countynet.render.renderer import render_intents
 
 TEMPLATES = Path(__file__).parent / "templates"
 ATTACHMENT_SUFFIXES = {".md", ".html", ".json", ".xml", ".pdf", ".txt"}
+Intents = dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -126,6 +129,62 @@ def _attachments(
     return out
 
 
+class _Laps:
+    """Seconds per build step, accumulated into `steps` (what `countynet docs --timings` prints)."""
+
+    def __init__(self, steps: dict[str, float], t0: float) -> None:
+        self.steps, self.t = steps, t0
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.steps[name] = self.steps.get(name, 0.0) + now - self.t
+        self.t = now
+
+
+@dataclass
+class _Site:
+    """The page writers of one build: templates, the writer, the context every page shares, attachments."""
+
+    env: jinja2.Environment
+    w: _Writer
+    common: dict[str, Any]
+    att: dict[str, list[dict[str, str]]]
+
+    def page(self, template: str, rel: str, ctx_: dict[str, Any], root_: str) -> None:
+        self.w.write(rel, self.env.get_template(template).render(**self.common, **ctx_, root=root_))
+
+    def dashboard_and_towns(
+        self, v: Views, selected: list[Town], intents: Intents, diagrams: dict[str, str], state_dir: Path
+    ) -> None:
+        self.page(
+            "dashboard.html.j2",
+            "index.html",
+            {**pages.dashboard(v, intents, str(state_dir)), "attachments_list": self.att.get("", [])},
+            "",
+        )
+        for tn in selected:
+            ctx_ = {**pages.town_page(v, tn, intents, diagrams[tn.name]), "attachments_list": self.att.get(tn.name, [])}
+            self.page("town.html.j2", f"towns/{slug(tn.name)}.html", ctx_, "../")
+
+    def devices(self, v: Views, hosts: list[str], intents: Intents, texts: dict[str, str], topo: Topology) -> None:
+        device_tpl = self.env.get_template("device.html.j2")
+        for host in hosts:
+            ctx_ = {
+                **pages.device_page(v, host, intents[host], texts[host]),
+                "attachments_list": self.att.get(host, []),
+            }
+            town = topo.devices[host].town  # a device page's menu names its own town only (7,000 pages x 57 towns)
+            nav = {**self.common, "nav_towns": [{"name": town, "slug": slug(town)}]}
+            self.w.write(f"devices/{slug(host)}.html", device_tpl.render(**nav, **ctx_, root="../"))
+
+    def rules(self, findings: list[Finding]) -> None:
+        rules = pages.rules(findings)
+        self.page("rules.html.j2", "rules/index.html", {"page": "rules", "title": "Rules", "rules": rules}, "../")
+        for r in rules:
+            ctx_ = {"page": "rules", "title": f"{r['id']} {r['name']}", "r": r}
+            self.page("rule.html.j2", f"rules/{r['slug']}.html", ctx_, "../")
+
+
 def build_site(
     root: Path | str,
     out: Path | str,
@@ -140,15 +199,8 @@ def build_site(
     """
     t0 = time.perf_counter()
     res = BuildResult(Path(out))
-    steps = res.steps
-
-    def lap(name: str, since: float) -> float:
-        now = time.perf_counter()
-        steps[name] = steps.get(name, 0.0) + now - since
-        return now
-
+    lap = _Laps(res.steps, t0)
     ctx = open_model(root)  # validated once per process (the Model caches it); errors refuse the build
-    report = ctx.report
     inv, topo = ctx.inv, ctx.topo
     unknown = [t for t in towns or [] if inv.town(t) is None]
     if unknown:
@@ -157,21 +209,21 @@ def build_site(
     names = {t.name for t in selected}
     hosts = sorted(d for d, dev in topo.devices.items() if dev.town in names)
     _ = ctx.radio, ctx.alloc
-    t = lap("validate", t0)
+    lap("validate")
     intents = ctx.intents(hosts)
     texts = render_intents(intents)
-    t = lap("intent+render", t)
+    lap("intent+render")
     state_dir = state or default_state_dir()
     v = Views(ctx, read_state(state_dir), selected)
-    t = lap("state", t)
+    lap("state")
     sources = [
         (tn.name, topology.dot_source(tn.name, [intents[d] for d in hosts if topo.devices[d].town == tn.name]))
         for tn in selected
     ]
     diagrams = topology.render_all(sources)
-    t = lap("graphviz", t)
+    lap("graphviz")
 
-    env, w = _env(), _Writer(Path(out))
+    w = _Writer(Path(out))
     common: dict[str, Any] = {
         "version": __version__,
         "network": inv.network.name,
@@ -179,42 +231,17 @@ def build_site(
     }
     w.write("style.css", (TEMPLATES / "style.css").read_text(encoding="utf-8"))
     found = [("accept", state_dir / "accept"), ("workorders", workorders or Path("workorders"))]
-    att = _attachments(found, topo, names, w)
-
-    def page(template: str, rel: str, ctx_: dict[str, Any], root_: str) -> None:
-        w.write(rel, env.get_template(template).render(**common, **ctx_, root=root_))
-
-    page(
-        "dashboard.html.j2",
-        "index.html",
-        {**pages.dashboard(v, intents, str(state_dir)), "attachments_list": att.get("", [])},
-        "",
-    )
-    for tn in selected:
-        ctx_ = pages.town_page(v, tn, intents, diagrams[tn.name])
-        page("town.html.j2", f"towns/{slug(tn.name)}.html", {**ctx_, "attachments_list": att.get(tn.name, [])}, "../")
-    t = lap("dashboard+towns", t)
-    device_tpl = env.get_template("device.html.j2")
-    for host in hosts:
-        ctx_ = {**pages.device_page(v, host, intents[host], texts[host]), "attachments_list": att.get(host, [])}
-        town = topo.devices[host].town  # a device page's menu names its own town only (7,000 pages x 57 towns)
-        nav = {**common, "nav_towns": [{"name": town, "slug": slug(town)}]}
-        w.write(f"devices/{slug(host)}.html", device_tpl.render(**nav, **ctx_, root="../"))
-    t = lap("devices", t)
-    rules = pages.rules(report.findings)
-    page("rules.html.j2", "rules/index.html", {"page": "rules", "title": "Rules", "rules": rules}, "../")
-    for r in rules:
-        page(
-            "rule.html.j2",
-            f"rules/{r['slug']}.html",
-            {"page": "rules", "title": f"{r['id']} {r['name']}", "r": r},
-            "../",
-        )
+    site = _Site(_env(), w, common, _attachments(found, topo, names, w))
+    site.dashboard_and_towns(v, selected, intents, diagrams, state_dir)
+    lap("dashboard+towns")
+    site.devices(v, hosts, intents, texts, topo)
+    lap("devices")
+    site.rules(ctx.report.findings)
     w.close()
     w.prune(("towns", "devices", "rules"))
-    if not att and (Path(out) / "attachments").is_dir():
+    if not site.att and (Path(out) / "attachments").is_dir():
         shutil.rmtree(Path(out) / "attachments")
-    lap("rules", t)
+    lap("rules")
     res.towns, res.devices, res.files = len(selected), len(hosts), len(w.written)
     res.seconds = time.perf_counter() - t0
     return res

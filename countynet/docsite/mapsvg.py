@@ -212,8 +212,8 @@ def _scale_bar(p: _Proj, out: list[str]) -> None:
     )
 
 
-def town_map(m: MapInput) -> str:
-    """The map of one town as an inline <svg> element."""
+def _projection(m: MapInput) -> _Proj:
+    """A projection that fits every device, every sector's beam and a nearby NOFBI PoP."""
     town = m.town
     pts = [(town.hub.location.lat, town.hub.location.lon)]
     pts += [(b.location.lat, b.location.lon) for b in town.base_stations]
@@ -231,7 +231,25 @@ def town_map(m: MapInput) -> str:
         pk = probe.km(m.pop_at.lat, m.pop_at.lon)
         if math.hypot(*pk) <= POP_NEAR_KM:
             km.append(pk)
-    p = _Proj(town.hub.location, km)
+    return _Proj(town.hub.location, km)
+
+
+def _fibre(m: MapInput, p: _Proj, out: list[str]) -> None:
+    for seg in sorted(m.topo.segments.values(), key=lambda s: s.id):
+        if seg.kind == "fibre" and seg.town == m.town.name and all(x in m.topo.devices for x in seg.members):
+            (x0, y0), (x1, y1) = (
+                p.xy(m.topo.devices[x].location.lat, m.topo.devices[x].location.lon) for x in seg.members
+            )
+            label = f"fibre {seg.members[0]} - {seg.members[1]}"
+            out.append(
+                f'<line class="fibre" x1="{n(x0)}" y1="{n(y0)}" x2="{n(x1)}" y2="{n(y1)}"><title>{esc(label)}</title></line>'
+            )
+
+
+def town_map(m: MapInput) -> str:
+    """The map of one town as an inline <svg> element."""
+    town = m.town
+    p = _projection(m)
     hops = m.radio.select(town=town.name)
     out = open_svg(
         W,
@@ -245,15 +263,7 @@ def town_map(m: MapInput) -> str:
     out.append('<g class="sectors">')
     _sectors(m, p, out)
     out.append('</g><g class="wired">')
-    for seg in sorted(m.topo.segments.values(), key=lambda s: s.id):
-        if seg.kind == "fibre" and seg.town == town.name and all(x in m.topo.devices for x in seg.members):
-            (x0, y0), (x1, y1) = (
-                p.xy(m.topo.devices[x].location.lat, m.topo.devices[x].location.lon) for x in seg.members
-            )
-            label = f"fibre {seg.members[0]} - {seg.members[1]}"
-            out.append(
-                f'<line class="fibre" x1="{n(x0)}" y1="{n(y0)}" x2="{n(x1)}" y2="{n(y1)}"><title>{esc(label)}</title></line>'
-            )
+    _fibre(m, p, out)
     hx, hy = p.xy(town.hub.location.lat, town.hub.location.lon)
     labels = _Labels()
     labels.boxes.append((hx - 10, hy - 10, hx + 10, hy + 10))  # keep the hub marker itself clear

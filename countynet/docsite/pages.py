@@ -35,9 +35,8 @@ def _goal(v: Views, sites: int) -> dict[str, Any]:
     return {"label": t.label, "towns": towns, "sites": t.sites if t.sites is not None else sites}
 
 
-def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> dict[str, Any]:
-    topo = v.ctx.topo
-    sites = [s.name for t in v.towns for s in t.sites]
+def _targets(v: Views, sites: list[str]) -> list[dict[str, Any]]:
+    """Per rollout target (lab, field): counts, towns done, last verify and the progress chart."""
     targets = []
     for t in v.progress.targets:
         tp = v.rollout.targets[t]
@@ -54,9 +53,13 @@ def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> d
                 "done": _done(c),
                 "towns_done": town_done,
                 "verify": f"{plots.utc(ver.ts)}: {len(ver.checks)} checks" if ver else "",
-                "chart": plots.progress_chart(t, timeline(topo, sites, tp, v.accepted_on(t)), len(sites)),
+                "chart": plots.progress_chart(t, timeline(v.ctx.topo, sites, tp, v.accepted_on(t)), len(sites)),
             }
         )
+    return targets
+
+
+def _town_rows(v: Views) -> list[dict[str, Any]]:
     towns = []
     for town in v.towns:
         names = [s.name for s in town.sites]
@@ -65,7 +68,12 @@ def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> d
             {"counts": counts(v, t, names), "done": _done(counts(v, t, names))} for t in v.progress.targets
         ]
         towns.append(row)
-    runs = [
+    return towns
+
+
+def _runs(v: Views) -> list[dict[str, Any]]:
+    """Deploy runs, newest first."""
+    return [
         {
             "id": r.id,
             "target": r.target,
@@ -79,6 +87,10 @@ def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> d
         }
         for r in sorted(v.rollout.runs, key=lambda r: (r.started, r.id), reverse=True)
     ]
+
+
+def _verifies(v: Views) -> list[dict[str, Any]]:
+    """Verify passes of every target, newest first."""
     verifies = [
         {
             "when": plots.utc(vr.ts),
@@ -90,17 +102,23 @@ def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> d
         for vr in tp.verifies
     ]
     verifies.sort(key=lambda x: (x["when"], x["target"]), reverse=True)
+    return verifies
+
+
+def dashboard(v: Views, intents: dict[str, dict[str, Any]], state_dir: str) -> dict[str, Any]:
+    topo = v.ctx.topo
+    sites = [s.name for t in v.towns for s in t.sites]
     return {
         "page": "dashboard",
         "title": "Rollout dashboard",
-        "targets": targets,
-        "towns": towns,
+        "targets": _targets(v, sites),
+        "towns": _town_rows(v),
         "sites": [site_row(v, town, s.name, intents) for town in v.towns for s in town.sites],
         "total_sites": len(sites),
         "goal": _goal(v, len(sites)),
         "total_devices": sum(1 for d in topo.devices.values() if d.town in {t.name for t in v.towns}),
-        "runs": runs,
-        "verifies": verifies,
+        "runs": _runs(v),
+        "verifies": _verifies(v),
         "state_dir": state_dir,
     }
 

@@ -37,16 +37,8 @@ def _shaping(plans: list[LinkPlan]) -> Shaping | None:
     return Shaping(rate_mbit=round(lp.capacity_mbps, 1), loss_pct=loss, delay_ms=round(lp.latency_ms, 2))
 
 
-def spec_from_inventory(
-    inv: Inventory,
-    topo: Topology,
-    alloc: Allocation,
-    radio: RadioPlan | None,
-    devices: set[str],
-    name: str,
-) -> LabSpec:
-    spec = LabSpec(name=name)
-    towns = sorted({topo.devices[d].town for d in devices})
+def _routers(inv: Inventory, topo: Topology, alloc: Allocation, devices: set[str], spec: LabSpec) -> None:
+    """One bare router per device; each town's management gateway is the first host of its subnet."""
     gateways: dict[str, IPv4Interface] = {}
     for dev_name in sorted(devices):
         dev = topo.devices[dev_name]
@@ -56,8 +48,11 @@ def spec_from_inventory(
         gateways.setdefault(dev.town, IPv4Interface((int(mgmt.network.network_address) + 1, mgmt.network.prefixlen)))
         stands_in = platforms.get(dev.platform).lab_stand_in is not None
         spec.nodes.append(RouterNode(dev_name, mgmt, dev.platform if stands_in else None))
+    spec.mgmt_gateways = [gateways[t] for t in sorted(gateways)]
 
-    # NOFBI PoPs: one node per PoP, one interface per town it serves in this lab
+
+def _pops(inv: Inventory, towns: list[str], devices: set[str], spec: LabSpec) -> None:
+    """NOFBI PoPs: one node per PoP, one interface per town it serves in this lab."""
     pops: dict[str, PopNode] = {}
     for town in towns:
         h = handoff(inv, town)
@@ -79,6 +74,9 @@ def spec_from_inventory(
         pop.bgp_neighbors.append((h.hub_ip.ip, inv.town(town).asn))  # type: ignore[union-attr]
         spec.links.append(Link(f"handoff:{town}", (hub, "nofbi0"), (h.pop.name, pop_if)))
 
+
+def _segments(topo: Topology, alloc: Allocation, radio: RadioPlan | None, devices: set[str], spec: LabSpec) -> None:
+    """Fibre and PtP links as veth pairs, sectors as bridges; radio hops shaped from the plan."""
     for seg in sorted(topo.segments.values(), key=lambda s: s.id):
         if seg.kind in ("fibre", "ptp"):
             a, b = seg.members
@@ -95,7 +93,9 @@ def spec_from_inventory(
                     members.append((station, ifname(topo, alloc, station, seg), _shaping([plan] if plan else [])))
             spec.segments.append(Segment(seg.id, (bs, ifname(topo, alloc, bs, seg)), members))
 
-    # one host per agency site, an interface on each of its LANs
+
+def _hosts(inv: Inventory, topo: Topology, alloc: Allocation, devices: set[str], spec: LabSpec) -> None:
+    """One host per agency site, an interface on each of its LANs."""
     for site_name, (site_town, site) in sorted(topo.sites.items()):
         if site_name not in devices:
             continue
@@ -111,7 +111,21 @@ def spec_from_inventory(
             spec.links.append(Link(f"lan:{site_name}/{lan.name}", (site_name, f"lan-{lan.name}"), (host.name, host_if)))
         if host.interfaces:
             spec.nodes.append(host)
-    spec.mgmt_gateways = [gateways[t] for t in sorted(gateways)]
+
+
+def spec_from_inventory(
+    inv: Inventory,
+    topo: Topology,
+    alloc: Allocation,
+    radio: RadioPlan | None,
+    devices: set[str],
+    name: str,
+) -> LabSpec:
+    spec = LabSpec(name=name)
+    _routers(inv, topo, alloc, devices, spec)
+    _pops(inv, sorted({topo.devices[d].town for d in devices}), devices, spec)
+    _segments(topo, alloc, radio, devices, spec)
+    _hosts(inv, topo, alloc, devices, spec)
     return spec
 
 

@@ -62,21 +62,19 @@ def nft_script(rules: list[tuple[str, int]]) -> str:
     return f"table netdev {NFT_TABLE} {{\n{chains}}}\n"
 
 
-def plan(spec: LabSpec) -> NetPlan:
-    p = NetPlan()
-    ns = {n.name: netns_name(spec.name, n.name) for n in spec.nodes}
-    p.netns = [ns[n.name] for n in spec.nodes]
-    p.root_batch += [f"netns add {x}" for x in p.netns]
+def _shape(p: NetPlan, ns: str, dev: str, s: Shaping | None) -> None:
+    """tbf for rate on `dev`'s egress, an nft ingress drop rule for loss."""
+    if s is None:
+        return
+    if s.rate_mbit:
+        p.add(p.tc, ns, tbf_line(dev, s.rate_mbit))
+    permille = per_direction_permille(s.loss_pct)
+    if permille > 0:
+        p.nft.setdefault(ns, []).append((dev, permille))
 
-    def shape(node: str, dev: str, s: Shaping | None) -> None:
-        if s is None:
-            return
-        if s.rate_mbit:
-            p.add(p.tc, ns[node], tbf_line(dev, s.rate_mbit))
-        permille = per_direction_permille(s.loss_pct)
-        if permille > 0:
-            p.nft.setdefault(ns[node], []).append((dev, permille))
 
+def _mgmt(p: NetPlan, spec: LabSpec, ns: dict[str, str]) -> None:
+    """The management bridge in the root namespace, one veth from it to each router's mgmt0."""
     br = mgmt_bridge(spec.name)
     if spec.routers:
         p.root_links.append(br)
@@ -91,16 +89,16 @@ def plan(spec: LabSpec) -> NetPlan:
         p.add(p.configure, ns[r.name], f"addr add {r.mgmt} dev mgmt0")
         p.add(p.configure, ns[r.name], "link set mgmt0 up")
 
-    for n in spec.nodes:
-        p.add(p.configure, ns[n.name], "link set lo up")
 
+def _wires(p: NetPlan, spec: LabSpec, ns: dict[str, str]) -> None:
+    """Links as veth pairs; segments (sectors) as a bridge on the owner with a veth per member."""
     for link in spec.links:
         (an, ai), (bn, bi) = link.a, link.b
         p.add(p.create, ns[an], f"link add {ai} type veth peer name {bi} netns {ns[bn]}")
         p.add(p.configure, ns[an], f"link set {ai} up")
         p.add(p.configure, ns[bn], f"link set {bi} up")
-        shape(an, ai, link.shaping)
-        shape(bn, bi, link.shaping)
+        _shape(p, ns[an], ai, link.shaping)
+        _shape(p, ns[bn], bi, link.shaping)
 
     for j, seg in enumerate(spec.segments):
         on, oi = seg.owner
@@ -112,9 +110,19 @@ def plan(spec: LabSpec) -> NetPlan:
             p.add(p.create, ns[on], f"link set {port} master {oi}")
             p.add(p.configure, ns[on], f"link set {port} up")
             p.add(p.configure, ns[mn], f"link set {mi} up")
-            shape(on, port, s)
-            shape(mn, mi, s)
+            _shape(p, ns[on], port, s)
+            _shape(p, ns[mn], mi, s)
 
+
+def plan(spec: LabSpec) -> NetPlan:
+    p = NetPlan()
+    ns = {n.name: netns_name(spec.name, n.name) for n in spec.nodes}
+    p.netns = [ns[n.name] for n in spec.nodes]
+    p.root_batch += [f"netns add {x}" for x in p.netns]
+    _mgmt(p, spec, ns)
+    for n in spec.nodes:
+        p.add(p.configure, ns[n.name], "link set lo up")
+    _wires(p, spec, ns)
     for n in spec.nodes:
         if isinstance(n, PopNode | HostNode):
             for ifname, addr in n.interfaces.items():

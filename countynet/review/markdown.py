@@ -101,12 +101,12 @@ def _moves(moved: list[AllocChange]) -> list[str]:
     return out + _table(["town", "pool", "entry", "old", "new"], rows, "moved entries")
 
 
-def to_markdown(plan: Plan, limit: int = LIMIT) -> str:
-    """The comment text, at most about `limit` characters."""
+def _header(plan: Plan) -> list[str]:
+    """Marker, title, verdict and the summary table."""
     s = plan.summary()
     verdict = "❌ head has errors" if plan.errors else "✅ checks pass"
     moved = f"**⚠️ {s['addresses_moved']} moved**" if s["addresses_moved"] else "0 moved"
-    parts = [
+    return [
         MARKER,
         f"## countynet plan: {code(plan.base)} ({code(_short(plan.base_commit))}) → "
         + (f"{code(plan.head)} ({code(_short(plan.head_commit))})" if plan.head_commit else "working tree"),
@@ -123,54 +123,79 @@ def to_markdown(plan: Plan, limit: int = LIMIT) -> str:
         f"| findings | {s['errors']} errors | {s['warnings']} warnings | |",
         "",
     ]
+
+
+def _findings(plan: Plan) -> list[str]:
+    if not plan.findings:
+        return []
+    parts = [f"### Findings on the head ({plan.errors} errors, {plan.warnings} warnings)\n"]
+    ordered = sorted(plan.findings, key=lambda f: f.severity != "error")
+    parts += [f"- {'❌' if f.severity == 'error' else '⚠️'} {code(f.format())}" for f in ordered[:FINDINGS]]
+    if len(ordered) > FINDINGS:
+        parts.append(f"- … {len(ordered) - FINDINGS} more (run `countynet validate`)")
+    return [*parts, ""]
+
+
+def _sites(plan: Plan) -> list[str]:
+    if not (plan.sites_added or plan.sites_removed or plan.towns_added or plan.towns_removed):
+        return []
+    parts = ["### Sites\n"]
+    parts += [f"- ➕ town {code(t)}" for t in plan.towns_added] + [f"- ➖ town {code(t)}" for t in plan.towns_removed]
+    parts += [f"- ➕ {code(s)} ({code(t)})" for t, s in plan.sites_added]
+    parts += [f"- ➖ {code(s)} ({code(t)})" for t, s in plan.sites_removed]
+    return [*parts, ""]
+
+
+def _radio(plan: Plan) -> list[str]:
+    if not plan.radio:
+        return []
+    rows = []
+    for r in plan.radio:
+        what = Md(", ".join(f"{code(k, True)} {_cell(a)} → {_cell(b)}" for k, (a, b) in r.changes.items()))
+        rows.append([r.town, r.name, Md(r.status), r.margin_db, what if r.status == "changed" else Md("")])
+    return ["### Radio links\n", *_table(["town", "link", "", "margin dB", "changes"], rows, "links")]
+
+
+def _allocations(plan: Plan) -> list[str]:
+    others = [a for a in plan.allocations if a.status != "moved"]
+    if not others:
+        return []
+    rows = [[a.town, a.category, a.key, Md(a.status), a.old or a.new] for a in others]
+    return ["### Address allocations\n", *_table(["town", "pool", "entry", "", "address"], rows, "entries")]
+
+
+def _diffs(plan: Plan, used: int, limit: int) -> list[str]:
+    """One collapsible diff per device while `used` + its size fits `limit` (cut to 20 lines first); then names."""
+    blocks: list[str] = []
+    for i, c in enumerate(plan.devices):
+        block = _device_block(c, DIFF_LINES)
+        if used + len(block) > limit:
+            block = _device_block(c, 20)
+        if used + len(block) > limit:
+            rest = plan.devices[i:]
+            names = ", ".join(code(d.host) for d in rest[:100])
+            blocks.append(
+                f"_… {len(rest)} more devices not shown (comment size limit): {names}"
+                f"{' …' if len(rest) > 100 else ''}. Run `countynet diff` or see the JSON plan._"
+            )
+            break
+        blocks.append(block)
+        used += len(block) + 1
+    return blocks
+
+
+def to_markdown(plan: Plan, limit: int = LIMIT) -> str:
+    """The comment text, at most about `limit` characters."""
+    parts = _header(plan)
     parts += [f"_Note:_ {code(n)}\n" for n in plan.notes]
     if plan.templates_changed:
         parts.append("_Templates changed: every device was rendered on both sides._\n")
     parts += _moves(plan.moved)
     parts += mermaid(plan)
-    if plan.findings:
-        parts.append(f"### Findings on the head ({plan.errors} errors, {plan.warnings} warnings)\n")
-        ordered = sorted(plan.findings, key=lambda f: f.severity != "error")
-        parts += [f"- {'❌' if f.severity == 'error' else '⚠️'} {code(f.format())}" for f in ordered[:FINDINGS]]
-        if len(ordered) > FINDINGS:
-            parts.append(f"- … {len(ordered) - FINDINGS} more (run `countynet validate`)")
-        parts.append("")
-    if plan.sites_added or plan.sites_removed or plan.towns_added or plan.towns_removed:
-        parts.append("### Sites\n")
-        parts += [f"- ➕ town {code(t)}" for t in plan.towns_added] + [f"- ➖ town {code(t)}" for t in plan.towns_removed]
-        parts += [f"- ➕ {code(s)} ({code(t)})" for t, s in plan.sites_added]
-        parts += [f"- ➖ {code(s)} ({code(t)})" for t, s in plan.sites_removed]
-        parts.append("")
-    if plan.radio:
-        parts.append("### Radio links\n")
-        rows = []
-        for r in plan.radio:
-            what = Md(", ".join(f"{code(k, True)} {_cell(a)} → {_cell(b)}" for k, (a, b) in r.changes.items()))
-            rows.append([r.town, r.name, Md(r.status), r.margin_db, what if r.status == "changed" else Md("")])
-        parts += _table(["town", "link", "", "margin dB", "changes"], rows, "links")
-    others = [a for a in plan.allocations if a.status != "moved"]
-    if others:
-        parts.append("### Address allocations\n")
-        rows = [[a.town, a.category, a.key, Md(a.status), a.old or a.new] for a in others]
-        parts += _table(["town", "pool", "entry", "", "address"], rows, "entries")
+    parts += _findings(plan) + _sites(plan) + _radio(plan) + _allocations(plan)
     text = "\n".join(parts)
     if plan.devices:
         head = f"### Device configs ({len(plan.devices)})\n"
-        blocks: list[str] = []
-        used = len(text) + len(head) + 200
-        for i, c in enumerate(plan.devices):
-            block = _device_block(c, DIFF_LINES)
-            if used + len(block) > limit:
-                block = _device_block(c, 20)
-            if used + len(block) > limit:
-                rest = plan.devices[i:]
-                names = ", ".join(code(d.host) for d in rest[:100])
-                blocks.append(
-                    f"_… {len(rest)} more devices not shown (comment size limit): {names}"
-                    f"{' …' if len(rest) > 100 else ''}. Run `countynet diff` or see the JSON plan._"
-                )
-                break
-            blocks.append(block)
-            used += len(block) + 1
+        blocks = _diffs(plan, len(text) + len(head) + 200, limit)
         text += "\n" + head + "\n" + "\n".join(blocks)
     return text.rstrip() + "\n"
