@@ -22,8 +22,9 @@ STYLE = {
     "failed": "red",
     "reverted": "red",
     "skipped": "yellow",
+    "pending": "bold red",
 }
-COUNTED = ("changed", "unchanged", "would-change", "failed", "reverted", "skipped")
+COUNTED = ("changed", "unchanged", "would-change", "failed", "reverted", "pending", "skipped")
 
 
 def device_printer(show_diff: bool, bar: bool = False) -> tuple[object, DeviceResultPrinter]:
@@ -85,6 +86,9 @@ def deploy_cmd(
     resume: str = typer.Option(None, "--resume", help="Continue an interrupted run (see `countynet runs`).",
                                metavar="RUN"),
     show_diff: bool = typer.Option(True, "--diff/--no-diff", help="Print diffs of devices that would change."),
+    candidate: Path = typer.Option(None, "--candidate", metavar="FILE",
+                                   help="A hand-edited config for the one --host, deployed through the same locks, "
+                                        "gate and journal (--config is the countynet.toml)."),
     user: str = o.USER,
     key_file: Path = o.KEY,
     ask_pass: bool = o.ASK_PASS,
@@ -103,6 +107,7 @@ def deploy_cmd(
       countynet deploy --target field --town thika --commit --canary 1
       countynet deploy --limit 'town_mwingi:&role_agency' --commit --vault-file secrets.vault
       countynet deploy --resume 20261201T101500-4242
+      countynet deploy --target field --host thk-hub --candidate thk-hub.fixed.conf --commit
     """
     from countynet.deploy.engine import DeployOptions
     from countynet.jobs.deploy import DeployJob, deploy
@@ -114,6 +119,7 @@ def deploy_cmd(
         DeployOptions(commit, revert_in, canary, batch_size or None, max_failures, health_timeout),
         resume,
         workers,
+        str(candidate.resolve()) if candidate else None,
     )
     as_json = want_json(json_out)
     progress, printer = device_printer(show_diff and not as_json)
@@ -121,7 +127,8 @@ def deploy_cmd(
         report = deploy(open_model(state.inventory), job, None if as_json else printer)
     if as_json:
         print_json({"run": report.run_id, "mode": report.mode, "stopped": report.stopped,
-                    "counts": report.counts(), "devices": [r.as_dict() for r in report.results]})  # fmt: skip
+                    "counts": report.counts(), "gate_hold_s": report.holds,
+                    "devices": [r.as_dict() for r in report.results]})  # fmt: skip
     else:
         print_summary(report)
     return FINDINGS if report.failed or report.stopped else OK
@@ -149,5 +156,8 @@ def runs_cmd(json_out: bool = o.JSON) -> int:
         rows.append([r.run_id, when, r.user, r.mode, str(r.devices), outcome, "yes" if r.ended else "[red]no[/]"])
     table("deploy runs", ["run", "started (UTC)", "user", "mode", "devices", "outcome", "finished"], rows,
           ids=["run", "started (UTC)"])  # fmt: skip
+    for r in runs:
+        for problem in r.problems:  # unreadable lines are skipped, never fatal
+            console.print(f"run {r.run_id}: journal {problem} (skipped)", markup=False, highlight=False, soft_wrap=True)
     summary(f"{len(runs)} run(s)" + (f"; newest {runs[-1].run_id}" if runs else ""))
     return OK

@@ -84,6 +84,7 @@ class FRRDriver(NetworkDriver):
         self._nft_path = f"{self.state_dir}/candidate.{self.session}.nft"
         self._nft: str | None = None  # the nftables part of the candidate (after NFT_MARKER)
         self._merge = False
+        self.last_commit_token: str | None = None  # the pending marker's token of our last commit
 
     # -- connection ------------------------------------------------------------------------
 
@@ -219,6 +220,7 @@ class FRRDriver(NetworkDriver):
         if revert_in is not None and int(revert_in) <= 0:
             raise CommitError("revert_in must be a positive number of seconds")
         token = uuid.uuid4().hex[:12]
+        self.last_commit_token = token
         res = self._script(
             scripts.COMMIT,
             timeout=max(self.timeout, 120),
@@ -251,8 +253,19 @@ class FRRDriver(NetworkDriver):
 
     def has_pending_commit(self) -> bool:
         """Read from the device, so a new session (or another controller) sees a pending commit."""
+        return self.pending_commit() is not None
+
+    def pending_commit(self) -> dict[str, Any] | None:
+        """The device-side pending marker: {"token", "revert_at" (device epoch seconds)}, or None.
+        Not in NAPALM's contract: countynet uses it to tell its own pending commit from another
+        run's and to say when the device will revert."""
         res = self._script(scripts.PENDING)
-        return res.ok and res.out.strip() not in ("", "none")
+        text = res.out.strip()
+        if not res.ok or text in ("", "none"):
+            return None
+        token, _, rest = text.partition(" ")
+        revert_at = float(rest.split()[0]) if rest.split() and rest.split()[0].isdigit() else None
+        return {"token": token, "revert_at": revert_at}
 
     def confirm_commit(self) -> None:
         res = self._script(scripts.CONFIRM)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from countynet import platforms
 from countynet.deploy.engine import DeployOptions, DeployReport, DeviceResult
+from countynet.deploy.gate import gate_specs
 from countynet.errors import CountynetError
 from countynet.jobs.common import Selection, TargetOptions
 from countynet.jobs.connect import nornir_for, payloads, resolver_for
@@ -32,18 +34,14 @@ class DeployJob:
     # (Ansible forks, the jobs of one AWX workflow), unlike `resume`, which restores a run's whole selection.
     join: str | None = None
     join_devices: tuple[str, ...] = ()  # every device of the shared run, for its start record
+    config: str | None = None  # a hand-edited candidate for the one selected --host (deploy --candidate)
 
 
 def resumed(job: DeployJob) -> DeployJob:
     """The job as its journal recorded it (selection, target, options), checked again."""
     from countynet.deploy.journal import Journal
 
-    start = Journal.open(job.resume or "").start_record()
-    if not start:
-        raise CountynetError(
-            f"run {job.resume} has no start record: it cannot be resumed safely",
-            "start a new run (the devices' pending commits revert on their own timers)",
-        )
+    start = Journal.open(job.resume or "").require_start()
     recorded = start.get("options") or {}
     known = {f.name for f in fields(DeployOptions)}
     try:
@@ -53,7 +51,7 @@ def resumed(job: DeployJob) -> DeployJob:
     devices = tuple(start.get("devices") or ())
     target = replace(job.target, target=str(start.get("target", job.target.target)),
                      lab_name=str(start.get("lab_name", job.target.lab_name)))  # fmt: skip
-    return replace(job, selection=Selection(hosts=devices), target=target, engine=engine)
+    return replace(job, selection=Selection(hosts=devices), target=target, engine=engine, config=start.get("config"))
 
 
 def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None] | None = None) -> DeployReport:
@@ -69,11 +67,15 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
     if job.engine.commit:  # a timer the pushed platform's driver cannot arm, refused before connecting
         for name in sorted({job.target.render_as or model.platform_of(d) for d in devices}):
             platforms.get(name).deploy.require_revert_in(name, job.engine.revert_in)
-    texts = configs_to_push(model, devices, job.target.render_as, resolver)
+    if job.config:
+        texts = hand_edited(devices, job.config)
+    else:
+        texts = configs_to_push(model, devices, job.target.render_as, resolver)
     payload, redact = payloads(texts, resolver)
     nr = nornir_for(model, devices, lab, job.target.access, job.workers)
     meta: dict[str, Any] = {"target": job.target.target, "lab_name": job.target.lab_name if lab else None,
-                            "inventory": str(model.root), "selection": job.selection.as_dict()}  # fmt: skip
+                            "inventory": str(model.root), "selection": job.selection.as_dict(),
+                            "config": job.config}  # fmt: skip
     if job.join:
         _attach(job, redact, meta)
     return run_engine(
@@ -81,12 +83,24 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
         payload,
         model.targets(devices),
         job.engine,
-        health_prefixes=model.health_prefixes(devices),
         redact=redact,
         resume=job.resume or job.join,
         progress=progress,
+        gates=gate_specs(model.intents(devices, job.target.render_as), model.health_prefixes(devices)),
         meta=meta,
     )
+
+
+def hand_edited(devices: set[str], path: str) -> dict[str, str]:
+    """`deploy --host H --candidate FILE`: one device's hand-edited candidate (the way a field
+    engineer fixes one device), through the same locks, gate and journal as a rendered one."""
+    if len(devices) != 1:
+        raise CountynetError(f"--candidate needs exactly one device; the selection has {len(devices)}",
+                             "select it with --host DEVICE")  # fmt: skip
+    try:
+        return {next(iter(devices)): Path(path).read_text(encoding="utf-8")}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CountynetError(f"cannot read {path}: {exc}", "give a readable UTF-8 config file") from None
 
 
 def _attach(job: DeployJob, redact: Callable[[str], str], meta: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ def ping(target: str, count: int, interval: float) -> dict[str, object]:
         ["ping", "-n", "-q", "-c", str(count), "-i", str(interval), "-W", "1", target],
         capture_output=True,
         text=True,
-        timeout=count * interval + 10,
+        timeout=count * max(interval, 0.01) + 15,
     ).stdout
     loss = re.search(r"([\d.]+)% packet loss", out)
     rtt = re.search(r"= [\d.]+/([\d.]+)/", out)
