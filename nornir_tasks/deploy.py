@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from napalm.base.exceptions import ConnectionException, NapalmException
 from nornir.core.task import Result, Task
 
 from countynet.deploy.gate import MIN_HOLD_S, GateSpec
@@ -131,7 +132,10 @@ def _commit_and_gate(
     committed_at = time.monotonic()
     try:
         conn.commit_config(revert_in=job.revert_in)
-    except Exception as exc:  # refused and restored by the driver, or the session died mid-way
+    except Exception as exc:
+        if refused(exc):  # the device answered: refused, and the driver restored the previous config
+            return {"status": "failed", "diff": diff, "error": f"commit refused: {exc}"}
+        # the session died mid-way: look again before saying anything
         return _after_lost_session(task, job, diff, f"commit failed ({_one_line(exc)})", time.time() + job.revert_in)
     stalled = time.monotonic() - committed_at
     pending = _safe_pending(conn)
@@ -259,6 +263,11 @@ def effective(spec: GateSpec, before: Health) -> GateSpec:
     if before.bgp or before.ospf or spec.hold <= MIN_HOLD_S:
         return spec
     return GateSpec(spec.prefixes, MIN_HOLD_S, "no session or adjacency before the change")
+
+
+def refused(exc: BaseException) -> bool:
+    """A NAPALM error from the device's answer (refused, undone by the driver), not a lost session."""
+    return isinstance(exc, NapalmException) and not isinstance(exc, ConnectionException)
 
 
 def pending_info(conn: Any, unknown: dict[str, Any] | None = None) -> dict[str, Any] | None:
