@@ -60,17 +60,15 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
 
     if job.resume:
         job = resumed(job)
-    job.target.access.check()
     devices = job.selection.devices(model)
+    hand = hand_edited(devices, job.config) if job.config else None  # a bad --candidate: one line, first
+    job.target.access.check()
     lab = job.target.lab()
     resolver = resolver_for(job.target.access, lab)
     if job.engine.commit:  # a timer the pushed platform's driver cannot arm, refused before connecting
         for name in sorted({job.target.render_as or model.platform_of(d) for d in devices}):
             platforms.get(name).deploy.require_revert_in(name, job.engine.revert_in)
-    if job.config:
-        texts = hand_edited(devices, job.config)
-    else:
-        texts = configs_to_push(model, devices, job.target.render_as, resolver)
+    texts = hand if hand is not None else configs_to_push(model, devices, job.target.render_as, resolver)
     payload, redact = payloads(texts, resolver)
     nr = nornir_for(model, devices, lab, job.target.access, job.workers)
     meta: dict[str, Any] = {"target": job.target.target, "lab_name": job.target.lab_name if lab else None,
