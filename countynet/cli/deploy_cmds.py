@@ -119,7 +119,7 @@ def deploy_cmd(
         DeployOptions(commit, revert_in, canary, batch_size or None, max_failures, health_timeout),
         resume,
         workers,
-        str(candidate.resolve()) if candidate else None,
+        config=str(candidate.resolve()) if candidate else None,
     )
     as_json = want_json(json_out)
     progress, printer = device_printer(show_diff and not as_json)

@@ -53,3 +53,24 @@ def test_runs_never_tracebacks_on_broken_journals(state: Path) -> None:
     assert by["good"].mode == "dry-run" and by["broken"].problems[0] == "no start record"
     res = CliRunner().invoke(app, ["runs"])
     assert res.exit_code == 0 and "run broken: journal line 1: not UTF-8 text (skipped)" in res.output
+
+
+def test_deploy_candidate_reaches_the_job_as_its_hand_edited_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import countynet.jobs.deploy as jobs
+
+    seen = {}
+
+    def fake(model: object, job: jobs.DeployJob, progress: object = None) -> object:
+        seen["job"] = job
+        raise jobs.CountynetError("stop here")
+
+    monkeypatch.setattr(jobs, "deploy", fake)
+    cand = tmp_path / "hub.conf"
+    cand.write_text("hostname rru-hub\n")
+    mini = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+    res = CliRunner().invoke(app, ["--inventory", str(mini), "deploy", "--host", "rru-hub", "--candidate", str(cand)])
+    assert "stop here" in res.output and res.exit_code == 2
+    job = seen["job"]
+    assert job.config == str(cand.resolve()) and job.join is None and job.selection.hosts == ("rru-hub",)
