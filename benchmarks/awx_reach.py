@@ -65,11 +65,15 @@ def main() -> None:
     ap.add_argument("--forks", type=int, default=10, help="forks per job (job template `forks`)")
     ap.add_argument("--cores", type=int, default=4, help="vCPUs per execution node")
     ap.add_argument("--nodes", type=int, default=2, help="execution nodes per region")
+    ap.add_argument("--load-s", type=float, help="use this model load time instead of measuring it")
     a = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "national"
-        write_inventory(root, TOWNS, BASE_STATIONS, SITES)
-        loads = [measure_load(root) for _ in range(2)]
+    if a.load_s is not None:
+        loads = [a.load_s]
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "national"
+            write_inventory(root, TOWNS, BASE_STATIONS, SITES)
+            loads = [measure_load(root) for _ in range(2)]
     load = min(loads)
     per_town = town_minutes(a, load)
     t_town = sum(per_town.values())
@@ -85,6 +89,9 @@ def main() -> None:
     waves = 1 + max(regions.values())  # a canary, then one town per region per wave
     print(f"waves (canary + one town per region each): {waves}; rollout {waves * t_town / 60:.1f} h "
           f"(bound by the region with most towns, {max(regions.values())})")  # fmt: skip
+    bare = sum(town_minutes(a, 0.0).values())
+    print(f"without the per-module model load (a model cached per job): one town {bare:.1f} min, "
+          f"rollout {waves * bare / 60:.1f} h")  # fmt: skip
 
 
 if __name__ == "__main__":

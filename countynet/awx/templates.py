@@ -26,6 +26,7 @@ class AwxOptions:
     wave_size: int = 3  # towns per wave after the first wave (a single canary town)
     verify_slices: int = 2  # job slices of the per-host verify job (one per execution node of a region)
     regions: bool = True  # route each town's jobs to the instance group of its region
+    forks: int = 10  # devices a device job handles at once (the CLI's --workers default)
     credentials: tuple[str, ...] = field(default_factory=tuple)  # credential names the device jobs use
 
 
@@ -120,6 +121,8 @@ def job_template(opts: AwxOptions, job: JobSpec) -> dict[str, Any]:
         "ask_instance_groups_on_launch": job.devices and opts.regions,
         "job_slice_count": opts.verify_slices if job.slices else 1,
     }
+    if job.devices:
+        out["forks"] = opts.forks
     if job.devices:
         out["credentials"] = list(opts.credentials)
     if job.extra_vars:

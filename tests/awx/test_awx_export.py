@@ -181,6 +181,8 @@ def test_slicing_only_for_the_per_host_verify_job(export: dict[str, Any]) -> Non
     slices = {p["name"]: p["job_slice_count"] for p in of(export, "job_template")}
     assert slices.pop("countynet verify") == 2
     assert set(slices.values()) == {1}  # deploy keeps its staged order: never sliced
+    forks = {p["name"]: p.get("forks") for p in of(export, "job_template")}
+    assert forks["countynet deploy"] == forks["countynet verify"] == 10 and forks["countynet validate"] is None
     check = next(p for p in of(export, "job_template") if p["name"] == "countynet deploy-check")
     assert check["job_type"] == "check" and check["diff_mode"] is True
     rollback = next(p for p in of(export, "job_template") if p["name"] == "countynet rollback")

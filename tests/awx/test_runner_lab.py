@@ -188,7 +188,10 @@ def test_runner_deploy_and_verify_match_the_cli(setup: Setup, record_property: p
     cli_checks = {(c["device"], c["kind"], c["target"], c["status"]) for c in json.loads(cv.stdout)["checks"]}
     runner_checks = {(c["device"], c["kind"], c["target"], c["status"]) for r in ver.results.values()
                      for c in r["checks"]}  # fmt: skip
-    assert runner_checks == cli_checks and {c[3] for c in cli_checks} == {"ok"}
+    assert runner_checks == cli_checks
+    # every check passes; radio hops are rows too, not measurable in the lab (no radios to read)
+    assert {c[3] for c in cli_checks} == {"ok", "not-measurable"}
+    assert {c[1] for c in cli_checks if c[3] == "not-measurable"} == {"radio"}
 
     # a resumed workflow (same workflow id) continues its run: every device is done, nothing is pushed
     res = s.job("deploy", "deploy-2", "countynet.net.countynet_config")
