@@ -41,7 +41,7 @@ from napalm.base.exceptions import (
 from countynet.drivers import frr_parse as parse
 from countynet.drivers import frr_scripts as scripts
 from countynet.drivers.ssh import ExecResult, SSHError, SSHExec
-from countynet.platforms import split_frr
+from countynet.platforms import split_frr, split_tc
 
 DEFAULT_RELOAD = "/usr/lib/frr/frr-reload.py"
 DEFAULT_STATE_DIR = "/etc/frr/countynet"
@@ -83,6 +83,8 @@ class FRRDriver(NetworkDriver):
         self._snippet_path = f"{self.state_dir}/candidate.{self.session}.snippet.conf"
         self._nft_path = f"{self.state_dir}/candidate.{self.session}.nft"
         self._nft: str | None = None  # the nftables part of the candidate (after NFT_MARKER)
+        self._tc_path = f"{self.state_dir}/candidate.{self.session}.tc"
+        self._tc: str | None = None  # the tc part (QoS queues, after TC_MARKER)
         self._merge = False
         self.last_commit_token: str | None = None  # the pending marker's token of our last commit
 
@@ -142,9 +144,11 @@ class FRRDriver(NetworkDriver):
         if config is None:
             raise exc_type("give a filename or a config string")
         self.discard_config()
+        tc = split_tc(config)  # and a tc part for the QoS queues
         config, nft = split_frr(config)  # countynet's FRR files carry an nftables part for ACLs
         mk = self._run(f"{self.sudo}mkdir -p {shlex.quote(self.state_dir)}")
         nft_ok = self._ssh_upload(self._nft_path, nft).ok if nft.strip() else True
+        nft_ok = nft_ok and (self._ssh_upload(self._tc_path, tc).ok if tc.strip() else True)
         snippet = None
         if merge:
             base = self._script(scripts.MERGE_BASE)
@@ -162,6 +166,7 @@ class FRRDriver(NetworkDriver):
             raise exc_type(f"candidate refused by vtysh syntax check: {check.err.strip() or check.out.strip()}")
         self._candidate = config
         self._nft = nft if nft.strip() else None
+        self._tc = tc if tc.strip() else None
         self._merge = merge
 
     def _ssh_upload(self, path: str, text: str) -> ExecResult:
@@ -188,7 +193,12 @@ class FRRDriver(NetworkDriver):
         running vs candidate config (or frr-reload's delete/add plan when only it sees the change)."""
         if self._candidate is None:
             return ""
-        res = self._script(scripts.COMPARE, CAND=self._candidate_path, NFT=self._nft_path if self._nft else "")
+        res = self._script(
+            scripts.COMPARE,
+            CAND=self._candidate_path,
+            NFT=self._nft_path if self._nft else "",
+            TC=self._tc_path if self._tc else "",
+        )
         sec = parse.split_sections(res.out)
         if sec.get("rc", "1").strip() != "0":
             raise CommandErrorException(f"frr-reload --test failed: {res.err.strip()}")
@@ -198,14 +208,19 @@ class FRRDriver(NetworkDriver):
         )
         if sec.get("nft", "same").strip() != "same":
             diff += parse.nft_diff(sec.get("nft_applied", ""), self._nft or "")
+        if sec.get("tc", "same").strip() != "same":
+            diff += parse.nft_diff(sec.get("tc_applied", ""), self._tc or "", "tc")
         return diff
 
     def discard_config(self) -> None:
         if self._ssh is not None and self._ssh.alive:
-            paths = " ".join(shlex.quote(p) for p in (self._candidate_path, self._snippet_path, self._nft_path))
+            paths = " ".join(
+                shlex.quote(p) for p in (self._candidate_path, self._snippet_path, self._nft_path, self._tc_path)
+            )
             self._run(f"{self.sudo}rm -f {paths}")
         self._candidate = None
         self._nft = None
+        self._tc = None
         self._merge = False
 
     # -- commit / confirm / rollback ----------------------------------------------------------
@@ -226,6 +241,7 @@ class FRRDriver(NetworkDriver):
             timeout=max(self.timeout, 120),
             CAND=self._candidate_path,
             NFT=self._nft_path if self._nft else "",
+            TC=self._tc_path if self._tc else "",
             REVERT=int(revert_in or 0),
             TOKEN=token,
             CONVERGE=self.converge,

@@ -379,9 +379,9 @@ def ping(output: str, error: str = "") -> dict[str, Any]:
     }
 
 
-def nft_diff(applied: str, candidate: str) -> str:
-    """Unified diff of the nftables part (applied on the device vs candidate)."""
+def nft_diff(applied: str, candidate: str, what: str = "nftables") -> str:
+    """Unified diff of the nftables (or tc) part (applied on the device vs candidate)."""
     lines = difflib.unified_diff(
-        applied.splitlines(), candidate.splitlines(), "nftables (device)", "nftables (candidate)", lineterm="", n=2
+        applied.splitlines(), candidate.splitlines(), f"{what} (device)", f"{what} (candidate)", lineterm="", n=2
     )
     return "\n".join(lines) + "\n"

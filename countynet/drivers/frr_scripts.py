@@ -14,7 +14,40 @@ from __future__ import annotations
 
 import shlex
 
-COMMON = r"""
+TC_FUNCS = r"""
+# The tc part (QoS queues, `tc -batch` lines) is countynet's HTB qdisc with handle 1: on each
+# interface it names. `root` in it means "below the interface's own shaper when it has one": a
+# radio's rate limit in front of the router (the virtual lab's tbf), so the queue builds in our
+# classes and the radio's rate still holds. Swapping removes ours wherever it hangs, then applies.
+tc_clear() {
+  for d in $(awk '$3=="dev"{print $4}' "$1" | sort -u); do
+    at=$(tc qdisc show dev "$d" 2>/dev/null | awk '$2=="htb" && $3=="1:" {if ($4=="root") print "root"; else print "parent " $5; exit}')
+    if [ -n "$at" ]; then tc qdisc del dev "$d" $at || return 1; fi
+  done
+  return 0
+}
+tc_apply() {
+  [ -s "$1" ] || return 0
+  cp "$1" "$SD/tc.batch"
+  for d in $(awk '$3=="dev"{print $4}' "$1" | sort -u); do
+    h=$(tc qdisc show dev "$d" root 2>/dev/null | awk '$2=="tbf"{print $3; exit}')
+    if [ -n "$h" ]; then sed -i "s/^qdisc replace dev $d root /qdisc replace dev $d parent ${h}1 /" "$SD/tc.batch"; fi
+  done
+  tc -batch "$SD/tc.batch"
+}
+tc_swap() {  # $1: the tc part to have (empty or /dev/null: none)
+  if [ -e "$SD/tc.applied" ]; then tc_clear "$SD/tc.applied" || return 1; fi
+  if [ -s "$1" ]; then tc_clear "$1" || return 1; fi
+  tc_apply "$1" || return 1
+  if [ -s "$1" ]; then cp "$1" "$SD/tc.applied.new" && mv "$SD/tc.applied.new" "$SD/tc.applied"; else rm -f "$SD/tc.applied"; fi
+}
+restore_tc() {  # the pre-commit queues back (only when countynet manages them)
+  [ -e "$SD/tc.rollback" ] || return 0
+  tc_swap "$SD/tc.rollback" >> "$SD/restore.log" 2>&1
+}
+"""
+
+COMMON = TC_FUNCS + r"""
 set -u
 mkdir -p "$SD" && chmod 700 "$SD" || exit 10
 exec 9>>"$SD/lock"
@@ -39,6 +72,7 @@ restore_nft() {  # put the pre-commit nftables table back (only when countynet m
 }
 restore() {  # reload the pre-commit config; verify nothing is left over
   restore_nft || echo "countynet: nftables restore failed" >&2
+  restore_tc || echo "countynet: tc (QoS queues) restore failed" >&2
   "$RELOAD" --reload --stdout "$SD/rollback.conf" > "$SD/restore.log" 2>&1
   r=$?
   left=$(pending_lines "$SD/rollback.conf")
@@ -55,8 +89,12 @@ restore() {  # reload the pre-commit config; verify nothing is left over
 
 # The timer: a detached session leader (setsid), so it outlives the SSH session and the
 # controller. It only acts if the pending marker still carries its own token.
-REVERT_SH = r"""#!/bin/sh
+REVERT_SH = (
+    r"""#!/bin/sh
 # countynet-revert: FRR commit-confirm timer (started by the countynet FRR driver)
+"""
+    + TC_FUNCS
+    + r"""
 TOKEN=$1; sleep "$2"
 exec 9>>"$SD/lock"; flock 9
 read t rest < "$SD/pending" 2>/dev/null || exit 0
@@ -66,12 +104,14 @@ if [ -e "$SD/nft.rollback" ]; then
   nft -f "$SD/nft.rollback" >> "$SD/revert.log" 2>&1
   if grep -q '{' "$SD/nft.rollback"; then cp "$SD/nft.rollback" "$SD/nft.applied"; nft list table inet countynet > "$SD/nft.live" 2>/dev/null; else rm -f "$SD/nft.applied" "$SD/nft.live"; fi
 fi
+if [ -e "$SD/tc.rollback" ]; then tc_swap "$SD/tc.rollback" >> "$SD/revert.log" 2>&1; fi
 "$RELOAD" --reload --stdout "$SD/rollback.conf" >> "$SD/revert.log" 2>&1
 "$RELOAD" --reload --stdout "$SD/rollback.conf" >> "$SD/revert.log" 2>&1 || true
 vtysh -c 'write memory' >> "$SD/revert.log" 2>&1
 rm -f "$SD/pending" "$SD/timer.pid"
 echo "$(date -u +%FT%TZ) reverted $TOKEN" >> "$SD/revert.log"
 """
+)
 
 CHECK = r"""
 set -u
@@ -102,6 +142,12 @@ if [ -n "${NFT:-}" ]; then
 elif [ -e "$SD/nft.applied" ]; then echo remove; else echo same; fi
 echo "@@CN@@ nft_applied"
 cat "$SD/nft.applied" 2>/dev/null
+echo "@@CN@@ tc"
+if [ -n "${TC:-}" ]; then
+  if cmp -s "$TC" "$SD/tc.applied"; then echo same; else echo differs; fi
+elif [ -e "$SD/tc.applied" ]; then echo remove; else echo same; fi
+echo "@@CN@@ tc_applied"
+cat "$SD/tc.applied" 2>/dev/null
 """
 
 MERGE_BASE = r"""
@@ -122,6 +168,11 @@ if [ -n "${NFT:-}" ] || [ -e "$SD/nft.applied" ]; then  # countynet manages the 
   else printf 'table inet countynet\ndelete table inet countynet\n' > "$SD/nft.rollback"; fi
 else
   rm -f "$SD/nft.rollback"
+fi
+if [ -n "${TC:-}" ] || [ -e "$SD/tc.applied" ]; then  # countynet manages the QoS queues (tc part)
+  if [ -e "$SD/tc.applied" ]; then cp "$SD/tc.applied" "$SD/tc.rollback"; else : > "$SD/tc.rollback"; fi
+else
+  rm -f "$SD/tc.rollback"
 fi
 cp "$CAND" "$SD/committed.conf"
 find "$SD" -name 'candidate.*.conf' -mmin +1440 -delete 2>/dev/null  # left by controllers that died
@@ -158,6 +209,9 @@ if [ -n "${NFT:-}" ]; then  # nft -f is atomic: the whole table or nothing
   nft list table inet countynet > "$SD/nft.live"
 elif [ -e "$SD/nft.applied" ]; then
   nft delete table inet countynet 2> /dev/null; rm -f "$SD/nft.applied" "$SD/nft.live"
+fi
+if [ -n "${TC:-}" ] || [ -e "$SD/tc.applied" ]; then
+  tc_swap "${TC:-/dev/null}" > "$SD/tc.log" 2>&1 || { cat "$SD/tc.log" >&2; fail; }
 fi
 if [ "$REVERT" -gt 0 ]; then
   put_startup_back  # frr-reload wrote frr.conf; the old one stays until confirmed (a reboot reverts too)

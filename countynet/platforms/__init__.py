@@ -19,6 +19,7 @@ from countynet.platforms.base import (
     RadioCommands,
     Validator,
     split_frr,
+    split_tc,
 )
 from countynet.platforms.frr import ROW as _FRR
 from countynet.platforms.ios import ROW as _IOS
@@ -76,4 +77,5 @@ __all__ = [
     "platform_of",
     "row",
     "split_frr",
+    "split_tc",
 ]

@@ -27,6 +27,9 @@ MARK = {"critical": "cn-critical", "business": "cn-business", "default": None}  
 ACL = {"critical": "CN-QOS-CRITICAL", "business": "CN-QOS-BUSINESS", "default": None}  # IOS class-maps/ACLs
 CHILD_POLICY = "CN-QOS-CLASSES"
 QUEUED_KINDS = ("handoff", "ptp", "sector", "station")
+# a class's own FIFO, in packets: Linux sizes an HTB leaf from the device's txqueuelen (0 on a
+# bridge, which would leave one packet); 100 full frames are ~50 ms at 24 Mbit/s
+LEAF_PACKETS = 100
 
 
 def percents(f: DeviceFacts) -> dict[str, int]:
@@ -82,7 +85,7 @@ def _queue(f: DeviceFacts, e: dict[str, Any], pct: dict[str, int]) -> dict[str, 
         for i, c in enumerate(CLASSES)
     ]  # fmt: skip
     return {"interface": e["name"], "logical": e["logical"], "kind": e["kind"], "capacity_mbps": num(cap),
-            "rate_kbit": rate, "rate_bps": rate * 1000, "default_minor": HANDLE["default"].split(":")[1], "policy": f"CN-QOS-{e['logical'].upper()}", "classes": classes}  # fmt: skip
+            "rate_kbit": rate, "rate_bps": rate * 1000, "leaf_packets": LEAF_PACKETS, "default_minor": HANDLE["default"].split(":")[1], "policy": f"CN-QOS-{e['logical'].upper()}", "classes": classes}  # fmt: skip
 
 
 def capacity_mbps(f: DeviceFacts, e: dict[str, Any]) -> float | None:
