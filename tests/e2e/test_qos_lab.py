@@ -110,6 +110,7 @@ def qos_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MiniLab]:
 
 def deploy(m: MiniLab) -> dict[str, Any]:
     res = m.cli("deploy", "--target", "lab", "--lab-name", m.name, "--json", "--commit", "--revert-in", "60")
+    assert "{" in res.output, res.output[-2000:]
     data = json.loads(res.output[res.output.index("{") :])
     assert res.exit_code == 0, data
     verify = m.cli("verify", "--target", "lab", "--lab-name", m.name, "--json", "--wait", "60")
@@ -127,25 +128,24 @@ def _received_mbit(out: str) -> float:
 
 
 def measure(m: MiniLab) -> dict[str, float]:
-    """Best effort floods the hop; meanwhile the critical flow runs and the critical RTT is probed."""
+    """Best effort floods the hop; meanwhile the critical RTT is probed, then the critical flow runs
+    (one after the other, so the probe measures the class's latency and not the flow's own queue)."""
     servers = [_iperf_server(m, *CRITICAL), _iperf_server(m, *BEST_EFFORT)]
     try:
         time.sleep(1.0)
-        be = m.lab.popen("rru-school-lan", ["iperf3", "-c", BEST_EFFORT[0], "-p", str(BEST_EFFORT[1]), "-t", "14",
+        be = m.lab.popen("rru-school-lan", ["iperf3", "-c", BEST_EFFORT[0], "-p", str(BEST_EFFORT[1]), "-t", "20",
                                             "-P", "8", "-J"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
         time.sleep(3.0)  # the hop is saturated
-        probe = m.lab.popen("rru-treasury-lan", ["python3", "-c", PROBE, *map(str, IFMIS)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        probe = m.lab.exec("rru-treasury-lan", ["python3", "-c", PROBE, *map(str, IFMIS)], timeout=60)
         crit = m.lab.exec("rru-treasury-lan", ["iperf3", "-c", CRITICAL[0], "-p", str(CRITICAL[1]), "-t", "8",
                                                "-b", f"{CRITICAL_MBIT}M", "-J"], timeout=40)  # fmt: skip
-        probe_out, _ = probe.communicate(timeout=40)
         be_out, _ = be.communicate(timeout=40)
     finally:
         for s in servers:
             if s.poll() is None:
                 s.terminate()
             s.wait(timeout=10)
-    rtts = sorted(json.loads(probe_out))
+    rtts = sorted(json.loads(probe.stdout))
     return {
         "critical_mbit": round(_received_mbit(crit.stdout), 2),
         "critical_rtt_median_ms": round(statistics.median(rtts), 1),
@@ -170,15 +170,26 @@ def qdiscs(m: MiniLab) -> str:
     return m.lab.exec("rru-bs2", ["tc", "qdisc", "show", "dev", "up0"], check=True).stdout
 
 
-def without_qos(dst: Path) -> Path:
-    """The templates with the FRR stand-in's QoS parts (nft marks, tc queues) left out."""
+NO_QOS = {  # per platform: what the copy's templates print instead of the QoS parts
+    "frr": (("{% if i.qos.marks %}", "{% if false %}"), ("{% if i.qos.queues %}", "{% if false %}")),
+    "routeros": (("{% if r.queues %}", "{% if false %}"), ("{% if r.mangle %}", "{% if false %}")),
+    "ios": (
+        ("{% set qos = i.qos %}", "{% set qos = {'classes': [], 'queues': [], 'marks': []} %}"),
+        ("{% if f.qos_policy %}", "{% if false %}"),
+    ),
+}
+
+
+def without_qos(dst: Path, platforms: tuple[str, ...] = ("frr", "routeros", "ios")) -> Path:
+    """The templates with the QoS parts of `platforms` left out."""
     shutil.copytree(TEMPLATES, dst)
-    base = dst / "frr" / "_base.j2"
-    text = base.read_text()
-    for cond in ("{% if i.qos.marks %}", "{% if i.qos.queues %}"):
-        assert cond in text
-        text = text.replace(cond, "{% if false %}")
-    base.write_text(text)
+    for platform in platforms:
+        base = dst / platform / "_base.j2"
+        text = base.read_text()
+        for old, new in NO_QOS[platform]:
+            assert old in text
+            text = text.replace(old, new)
+        base.write_text(text)
     return dst
 
 
@@ -187,14 +198,21 @@ def test_critical_class_holds_under_saturation_and_not_without_qos(qos_lab: Mini
     tc = qdiscs(qos_lab)
     assert "qdisc tbf" in tc and "qdisc htb 1: parent" in tc  # our classes below the lab's radio shaper
     with_qos = measure(qos_lab)
+    print("with QoS:", with_qos, flush=True)
     stats = qos_lab.lab.exec("rru-bs2", ["tc", "-s", "class", "show", "dev", "up0"], check=True).stdout
 
-    os.environ["COUNTYNET_TEMPLATES"] = str(without_qos(tmp_path / "templates"))
+    # the stand-ins alone without QoS: CN510 refuses the deploy (the lab would no longer speak for the field)
+    os.environ["COUNTYNET_TEMPLATES"] = str(without_qos(tmp_path / "frr-only", ("frr",)))
     try:
+        res = qos_lab.cli("deploy", "--target", "lab", "--lab-name", qos_lab.name, "--commit")
+        print("frr-only removal:", res.exit_code, flush=True)
+        assert res.exit_code == 2 and "CN510 error: rru-bs1: qos mark" in res.output, res.output[-1000:]
+        os.environ["COUNTYNET_TEMPLATES"] = str(without_qos(tmp_path / "templates"))  # every platform: consistent
         deploy(qos_lab)
     finally:
         os.environ.pop("COUNTYNET_TEMPLATES")
     tc = qdiscs(qos_lab)
+    print("without QoS deployed:", tc, flush=True)
     assert "qdisc tbf" in tc and "htb" not in tc  # the deploy removed the queue; the radio's rate stays
     without = measure(qos_lab)
 
