@@ -22,7 +22,13 @@ TC_FUNCS = r"""
 tc_clear() {
   for d in $(awk '$3=="dev"{print $4}' "$1" | sort -u); do
     at=$(tc qdisc show dev "$d" 2>/dev/null | awk '$2=="htb" && $3=="1:" {if ($4=="root") print "root"; else print "parent " $5; exit}')
-    if [ -n "$at" ]; then tc qdisc del dev "$d" $at || return 1; fi
+    if [ "$at" = root ]; then tc qdisc del dev "$d" root || return 1
+    elif [ -n "$at" ]; then
+      # deleting a tbf's child leaves it a noop (drop-all) child: re-state the tbf, which gives it its own fifo back
+      spec=$(tc qdisc show dev "$d" root | sed -n 's/^qdisc tbf [0-9a-f]*: root .*\(rate [^ ]* burst [^ ]*\) lat \([^ ]*\).*/\1 latency \2/p')
+      tc qdisc del dev "$d" $at || return 1
+      if [ -n "$spec" ]; then tc qdisc change dev "$d" root tbf $spec || return 1; fi
+    fi
   done
   return 0
 }
