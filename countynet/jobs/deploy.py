@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from countynet import platforms
@@ -61,7 +60,7 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
     if job.resume:
         job = resumed(job)
     devices = job.selection.devices(model)
-    hand = hand_edited(devices, job.config) if job.config else None  # a bad --candidate: one line, first
+    hand = hand_edited(model, devices, job.config, job.target.render_as) if job.config else None
     job.target.access.check()
     lab = job.target.lab()
     resolver = resolver_for(job.target.access, lab)
@@ -89,16 +88,30 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
     )
 
 
-def hand_edited(devices: set[str], path: str) -> dict[str, str]:
+# A hand-edited candidate differs from its intent on purpose: the equivalence with the rendered
+# stand-in (CN510) does not apply; the security baseline and the platform's own rules do.
+NOT_FOR_HAND_EDITS = {"CN510"}
+
+
+def hand_edited(model: Model, devices: set[str], path: str, render_as: str | None) -> dict[str, str]:
     """`deploy --host H --candidate FILE`: one device's hand-edited candidate (the way a field
-    engineer fixes one device), through the same locks, gate and journal as a rendered one."""
+    engineer fixes one device), through the same baseline, locks, gate and journal as a rendered one."""
+    from countynet.checks.rendered import check_rendered
+    from countynet.inventory.limits import read_user_text
+
     if len(devices) != 1:
         raise CountynetError(f"--candidate needs exactly one device; the selection has {len(devices)}",
                              "select it with --host DEVICE")  # fmt: skip
-    try:
-        return {next(iter(devices)): Path(path).read_text(encoding="utf-8")}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CountynetError(f"cannot read {path}: {exc}", "give a readable UTF-8 config file") from None
+    host = next(iter(devices))
+    text = read_user_text(path)
+    findings = check_rendered({host: text}, {host: render_as or model.platform_of(host)})
+    errors = [f for f in findings if f.severity == "error" and f.rule not in NOT_FOR_HAND_EDITS]
+    if errors:
+        raise CountynetError(
+            f"{len(errors)} baseline finding(s) stop the deploy before anything connects; first: {errors[0].format()}",
+            "fix the candidate file, then deploy again",
+        )
+    return {host: text}
 
 
 def _attach(job: DeployJob, redact: Callable[[str], str], meta: dict[str, Any]) -> None:

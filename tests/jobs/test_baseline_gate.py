@@ -40,3 +40,19 @@ def test_telnet_template_stops_deploy_before_anything_connects(telnet_templates:
 def test_render_reports_the_same_finding(telnet_templates: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["--inventory", str(MINI), "render", "--out", str(tmp_path / "r")])
     assert res.exit_code == 1 and "CN501" in res.output
+
+
+def test_a_hand_edited_candidate_gets_the_same_baseline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from countynet.jobs.common import Selection
+    from countynet.jobs.render import RenderOptions, render
+    from countynet.model import load_model
+
+    monkeypatch.setenv("COUNTYNET_STATE", str(tmp_path / "state"))
+    text = render(load_model(MINI), RenderOptions(Selection(hosts=("rru-bs1",)), None)).texts["rru-bs1"]
+    cand = tmp_path / "rru-bs1.rsc"
+    cand.write_text(text.replace("set telnet disabled=yes", "set telnet disabled=no"))
+    res = CliRunner().invoke(app, ["--inventory", str(MINI), "deploy", "--host", "rru-bs1", "--candidate", str(cand),
+                                   "--commit", "--target", "field"])  # fmt: skip
+    assert res.exit_code == 2 and "CN501" in res.output and "before anything connects" in res.output, res.output
+    runs = tmp_path / "state" / "runs"
+    assert not runs.exists() or not any(runs.iterdir())
