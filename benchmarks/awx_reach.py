@@ -59,9 +59,9 @@ def town_minutes(a: argparse.Namespace, load: float) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check-s", type=float, default=3.3, help="dry run per device (s), one-town lab")
-    ap.add_argument("--deploy-s", type=float, default=3.3, help="deploy per device (s), one-town lab")
-    ap.add_argument("--verify-s", type=float, default=8.1, help="verify per device (s), one-town lab")
+    ap.add_argument("--check-s", type=float, default=7.2, help="dry run per device (s), one-town lab")
+    ap.add_argument("--deploy-s", type=float, default=7.2, help="deploy per device (s), one-town lab")
+    ap.add_argument("--verify-s", type=float, default=3.3, help="verify per device (s), one-town lab")
     ap.add_argument("--forks", type=int, default=10, help="forks per job (job template `forks`)")
     ap.add_argument("--cores", type=int, default=4, help="vCPUs per execution node")
     ap.add_argument("--nodes", type=int, default=2, help="execution nodes per region")
