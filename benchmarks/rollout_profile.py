@@ -1,7 +1,7 @@
 """Profile a lab rollout: where does the wall time go, per stage and per device?
 
 Usage (root, under the heavy-work lock):
-    flock /tmp/cn-heavy.lock python benchmarks/rollout_profile.py [--town mwingi | --all] [--workers 10]
+    flock /tmp/cn-heavy.lock python benchmarks/rollout_profile.py [--town mwingi [--town webuye] | --all] [--workers 10]
 
 Runs the rollout job (countynet.jobs.rollout) on a fresh lab and splits each stage's wall time into
   controller CPU  this process, every thread (getrusage RUSAGE_SELF),
@@ -199,7 +199,7 @@ def print_report(fig: dict[str, Any], prev: dict[str, Any] | None) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--town", default="mwingi")
+    ap.add_argument("--town", action="append", help="a town (repeatable; default mwingi)")
     ap.add_argument("--all", action="store_true", help="every shipped device (the README's rollout)")
     ap.add_argument("--inventory", default="inventory")
     ap.add_argument("--lab-name", default="speed-prof")
@@ -213,11 +213,12 @@ def main() -> int:
         return 2
     from countynet.lab import lab_down
 
-    scope = "all" if args.all else args.town
+    towns = tuple(args.town or ["mwingi"])
+    scope = "all" if args.all else "+".join(towns)
     store = BENCH_DIR / f"rollout_profile-{scope}.json"
     prev = json.loads(store.read_text()) if store.exists() else None
     model = open_model(args.inventory)
-    sel = Selection() if args.all else Selection(towns=(args.town,))
+    sel = Selection() if args.all else Selection(towns=towns)
     rec = Recorder(args.lab_name, not args.quiet)
     load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as out:
