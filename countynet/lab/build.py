@@ -69,7 +69,7 @@ def _raise_neighbour_limits() -> None:
 def _node_record(spec: LabSpec, n: RouterNode | PopNode | HostNode) -> dict[str, Any]:
     rec: dict[str, Any] = {"netns": netns_name(spec.name, n.name)}
     if isinstance(n, RouterNode):
-        rec |= {"kind": "router", "mgmt": str(n.mgmt), "stand_in_for": n.stand_in_for}
+        rec |= {"kind": "router", "mgmt": str(n.mgmt), "stand_in_for": n.stand_in_for, "daemons": list(n.daemons)}
     elif isinstance(n, PopNode):
         rec |= {"kind": "pop", "asn": n.asn}
     else:

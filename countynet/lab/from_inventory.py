@@ -9,7 +9,7 @@ capacity, loss = planned unavailability (capped), delay = the plan's latency.
 from __future__ import annotations
 
 from ipaddress import IPv4Interface, IPv4Network
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from countynet import platforms
 from countynet.allocate.addressing import handoff, ifname, lan_gateway, management
@@ -17,7 +17,17 @@ from countynet.allocate.allocator import Allocation
 from countynet.errors import CountynetError
 from countynet.inventory.loader import Inventory
 from countynet.inventory.topology import Topology, site_lans
-from countynet.lab.spec import HostNode, LabSpec, Link, PopNode, RouterNode, Segment, Shaping
+from countynet.lab.spec import (
+    LAB_PLATFORM,
+    ROUTER_DAEMONS,
+    HostNode,
+    LabSpec,
+    Link,
+    PopNode,
+    RouterNode,
+    Segment,
+    Shaping,
+)
 from countynet.radio.plan import LinkPlan, RadioPlan
 from countynet.verify.expect import lan_host_name
 
@@ -37,7 +47,8 @@ def _shaping(plans: list[LinkPlan]) -> Shaping | None:
     return Shaping(rate_mbit=round(lp.capacity_mbps, 1), loss_pct=loss, delay_ms=round(lp.latency_ms, 2))
 
 
-def _routers(inv: Inventory, topo: Topology, alloc: Allocation, devices: set[str], spec: LabSpec) -> None:
+def _routers(inv: Inventory, topo: Topology, alloc: Allocation, devices: set[str], spec: LabSpec,
+             daemons: dict[str, tuple[str, ...]]) -> None:  # fmt: skip
     """One bare router per device; each town's management gateway is the first host of its subnet."""
     gateways: dict[str, IPv4Interface] = {}
     for dev_name in sorted(devices):
@@ -47,7 +58,8 @@ def _routers(inv: Inventory, topo: Topology, alloc: Allocation, devices: set[str
             raise CountynetError(f"{dev_name} has no management address", "run `countynet allocate`")
         gateways.setdefault(dev.town, IPv4Interface((int(mgmt.network.network_address) + 1, mgmt.network.prefixlen)))
         stands_in = platforms.get(dev.platform).lab_stand_in is not None
-        spec.nodes.append(RouterNode(dev_name, mgmt, dev.platform if stands_in else None))
+        spec.nodes.append(RouterNode(dev_name, mgmt, dev.platform if stands_in else None,
+                                     daemons.get(dev_name, ROUTER_DAEMONS)))  # fmt: skip
     spec.mgmt_gateways = [gateways[t] for t in sorted(gateways)]
 
 
@@ -120,9 +132,11 @@ def spec_from_inventory(
     radio: RadioPlan | None,
     devices: set[str],
     name: str,
+    daemons: dict[str, tuple[str, ...]] | None = None,
 ) -> LabSpec:
+    """The lab for `devices`; `daemons` narrows what a router runs (default: every routing daemon)."""
     spec = LabSpec(name=name)
-    _routers(inv, topo, alloc, devices, spec)
+    _routers(inv, topo, alloc, devices, spec, daemons or {})
     _pops(inv, sorted({topo.devices[d].town for d in devices}), devices, spec)
     _segments(topo, alloc, radio, devices, spec)
     _hosts(inv, topo, alloc, devices, spec)
@@ -130,5 +144,17 @@ def spec_from_inventory(
 
 
 def spec_from_model(model: Model, devices: set[str], name: str) -> LabSpec:
-    """The lab for `devices` of a model (radio links shaped from its plan)."""
-    return spec_from_inventory(model.inv, model.topo, model.alloc, model.radio, devices, name)
+    """The lab for `devices` of a model (radio links shaped from its plan); each router runs the
+    daemons its own intent needs, as rendered for the lab's platform."""
+    intents = model.intents(devices, LAB_PLATFORM)
+    needs = {d: daemons_for(i) for d, i in intents.items()}
+    return spec_from_inventory(model.inv, model.topo, model.alloc, model.radio, devices, name, needs)
+
+
+def daemons_for(intent: dict[str, Any]) -> tuple[str, ...]:
+    """zebra and bgpd always (verify asks every router for `show bgp summary`, which fails where
+    bgpd does not run); staticd and ospfd only for a config with static routes or OSPF.
+    A lab built for one model cannot take a config that adds static routes or OSPF: rebuild it
+    (the rollout does by default); a commit of such a config does not take and is undone."""
+    wanted = {"zebra": True, "staticd": intent.get("static_routes"), "ospfd": intent.get("ospf"), "bgpd": True}
+    return tuple(d for d in ROUTER_DAEMONS if wanted.get(d))

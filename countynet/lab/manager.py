@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from countynet.errors import CountynetError
 from countynet.lab import node
+from countynet.lab.spec import ROUTER_DAEMONS
 from countynet.lab.state import (
     LabState,
     lab_dirs,
@@ -223,7 +224,7 @@ def lab_status(name: str) -> dict[str, Any]:
             "stand_in_for": info.get("stand_in_for"),
         }
         if info["kind"] != "host":
-            daemons = node.ROUTER_DAEMONS if info["kind"] == "router" else node.POP_DAEMONS
+            daemons = info.get("daemons") or (ROUTER_DAEMONS if info["kind"] == "router" else node.POP_DAEMONS)
             row["holder"] = pid_alive(int(info["holder_pid"])) if info.get("holder_pid") else False
             row["daemons"] = {dm: _alive_pidfile(d / f"run/frr/{dm}.pid") for dm in daemons}
         if info["kind"] == "router":

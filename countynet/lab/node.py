@@ -19,7 +19,6 @@ from countynet.resources import resource_path
 
 SCRIPTS = resource_path("countynet.lab.scripts", "")
 FRR_BIN = Path("/usr/lib/frr")
-ROUTER_DAEMONS = ("zebra", "staticd", "ospfd", "bgpd")
 POP_DAEMONS = ("zebra", "staticd", "bgpd")
 
 
@@ -93,7 +92,7 @@ def prepare_dir(node_dir: Path, node: RouterNode | PopNode, public_key: str | No
     os.chmod(node_dir / "root", 0o700)
     etc = node_dir / "etc/frr"
     conf = pop_frr_conf(node) if isinstance(node, PopNode) else minimal_frr_conf(node.name)
-    daemons = POP_DAEMONS if isinstance(node, PopNode) else ROUTER_DAEMONS
+    daemons = POP_DAEMONS if isinstance(node, PopNode) else node.daemons
     files = {
         "frr.conf": conf,
         "vtysh.conf": "service integrated-vtysh-config\n",

@@ -17,6 +17,8 @@ LAB_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{0,31}$")
 RESERVED_IFNAMES = {"lo", "mgmt0"}
 # What every lab router runs (the stand-in for any field platform): a platform row name.
 LAB_PLATFORM = "frr"
+# The FRR daemons a lab router runs unless its spec names fewer (only what its config needs).
+ROUTER_DAEMONS = ("zebra", "staticd", "ospfd", "bgpd")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class RouterNode:
     name: str
     mgmt: IPv4Interface
     stand_in_for: str | None = None
+    daemons: tuple[str, ...] = ROUTER_DAEMONS  # zebra first; a daemon not started costs no memory or CPU
 
 
 @dataclass
