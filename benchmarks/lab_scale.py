@@ -4,9 +4,9 @@ Usage (root, under the heavy-work lock):
     flock /tmp/cn-heavy.lock python benchmarks/lab_scale.py [-n 900] [--parallel 4] [--tree]
         [--daemons zebra,ospfd | --daemons all] [--ssh-workers 8]
 
-Routers run the daemons a site router's config needs (zebra, ospfd: what countynet.lab starts for
-every agency and base-station router; `--daemons all` adds staticd and bgpd as every router ran
-before). Prints seconds to bring the lab up and down, host memory used (MemAvailable drop) and the
+Routers run the daemons countynet.lab starts for every agency and base-station router (zebra,
+ospfd, bgpd: no staticd without static routes); `--daemons all` adds staticd as every router ran
+before. Prints seconds to bring the lab up and down, host memory used (MemAvailable drop) and the
 PSS of the lab's processes, logs in over SSH to every router (lab key, strict host keys) and runs a
 command there, and checks that down leaves no process, namespace or state behind. Each figure is
 printed beside the previous run's (.countynet/bench/lab_scale-*.json).
@@ -30,7 +30,7 @@ from countynet.lab.spec import ROUTER_DAEMONS, Node
 from countynet.lab.state import netns_inode, state_root
 from countynet.lab.teardown import procs_in_netns
 
-SITE_DAEMONS = ("zebra", "ospfd")
+SITE_DAEMONS = ("zebra", "ospfd", "bgpd")
 BENCH_DIR = Path(".countynet/bench")
 
 

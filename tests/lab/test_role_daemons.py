@@ -12,18 +12,19 @@ INVENTORY = Path(__file__).resolve().parents[2] / "inventory"
 
 
 def test_daemons_follow_the_protocols_in_the_intent() -> None:
-    assert daemons_for({"ospf": {"router_id": "10.0.0.1"}, "bgp": None, "static_routes": []}) == ("zebra", "ospfd")
+    assert daemons_for({"ospf": {"router_id": "10.0.0.1"}, "bgp": None, "static_routes": []}) == (
+        "zebra", "ospfd", "bgpd")  # fmt: skip
     assert daemons_for({"ospf": {"x": 1}, "bgp": {"asn": 1}, "static_routes": [{"prefix": "0.0.0.0/0"}]}) == (
         "zebra", "staticd", "ospfd", "bgpd")  # fmt: skip
-    assert daemons_for({}) == ("zebra",)
+    assert daemons_for({}) == ("zebra", "bgpd")
 
 
-def test_the_shipped_town_starts_bgpd_only_on_its_hub() -> None:
+def test_the_shipped_town_starts_staticd_only_on_its_hub() -> None:
     model = open_model(INVENTORY)
     devices = model.select(["mwingi"])
     routers = [n for n in spec_from_model(model, devices, "t").nodes if isinstance(n, RouterNode)]
     assert {r.name for r in routers} == devices
-    hubs = {r.name for r in routers if "bgpd" in r.daemons}
+    hubs = {r.name for r in routers if "staticd" in r.daemons}
     assert hubs == {d for d in devices if model.topo.devices[d].role == "hub"}
     assert all(r.daemons == ROUTER_DAEMONS for r in routers if r.name in hubs)
-    assert all(r.daemons == ("zebra", "ospfd") for r in routers if r.name not in hubs)
+    assert all(r.daemons == ("zebra", "ospfd", "bgpd") for r in routers if r.name not in hubs)
