@@ -113,6 +113,7 @@ def verify_cmd(
     return OK if report.ok else FINDINGS
 
 
+# size: a typer command: its length is its option list; the body parses, calls one job, prints
 @app.command("rollout")
 @guarded
 def rollout_cmd(

@@ -16,6 +16,8 @@ require_converge (True: after the reload, frr-reload --test must find nothing le
 the commit counts as failed and is undone).
 """
 
+# size: the NAPALM driver contract is one class (its methods are the spec); parsing is in frr_parse.py and the device-side scripts in frr_scripts.py
+
 from __future__ import annotations
 
 import contextlib

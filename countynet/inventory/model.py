@@ -4,6 +4,8 @@ Derived facts (devices, links, addresses, radio figures) live in later pipeline 
 that this module stays a faithful picture of what a person wrote.
 """
 
+# size: the inventory schema: one pydantic class per YAML object, kept together so a reader sees the whole file format in one place
+
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Network

@@ -9,6 +9,8 @@ hundred events, never expanded; an alias inside its own anchor, e.g. a merge-key
 Positions are kept as (line, col) pairs and turned into Pos objects only when asked for.
 """
 
+# size: the one streaming pass over libyaml events, budget checks included (splitting it would split the pass)
+
 from __future__ import annotations
 
 import copy

@@ -221,6 +221,7 @@ def _as_town(raw: dict[str, Any]) -> Town | None:
         ) from None
 
 
+# size: the planning steps in their order (towers, sectors, links and relays, channels, power); each is a call
 def _plan(
     inv: Inventory, hd: Header, rows: list[Row], dem: Dem | None, towers: Path | None, existing: Town | None
 ) -> tuple[str, Draft, TownStats]:

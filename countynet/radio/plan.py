@@ -13,6 +13,8 @@ warning level only when even MCS0 lacks 15 dB (a warning), and below `fade_margi
 reported margin would then always sit at 10-13 dB and every link would warn.
 """
 
+# size: data shapes plus the builder; the builder's split into its own module is the next step (the planner built on it this session)
+
 from __future__ import annotations
 
 import math

@@ -288,6 +288,7 @@ def _finding(exc: InputRefused) -> Finding:
     return Finding(exc.rule, "error", exc.what, exc.fix, where)
 
 
+# size: one temporary folder bounds every step (extract both sides, scope, evaluate, render, compare); the steps are calls, the order is the point
 def compute_plan(inventory: Path, base: str, head: str | None = None, full: bool = False) -> Plan:
     """Plan the change from revision `base` to revision `head` (None: the working tree)."""
     start = time.perf_counter()

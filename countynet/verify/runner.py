@@ -105,6 +105,7 @@ def _parsed(platform: Platform, cmd: str | None, outputs: dict[str, str]) -> tup
         return None, f"parse failure: {exc}"
 
 
+# size: one block per check kind (interfaces, OSPF, BGP, routes), read side by side against the expectations
 def evaluate_device(exp: DeviceExpect, platform: Platform | str, outputs: dict[str, str], routes: dict[str, bool]) -> list[Check]:
     """Turn collected outputs into checks; unparsable output is a parse-error, never ok."""
     platform = platform_row(platform)
@@ -182,6 +183,7 @@ def _site_checks(sites: list[SiteExpect], lab: Any) -> list[Check]:
     return [c for group in results for c in group]
 
 
+# size: one block per probe kind from an agency LAN (gateway, services allowed and denied), read side by side
 def _probe_site(s: SiteExpect, lab: Any) -> list[Check]:
     spec = {
         "ping": [s.gateway],
