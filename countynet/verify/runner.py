@@ -27,6 +27,9 @@ PROBE = resource_path("countynet.verify", "probe.py")
 # than 10 with probability below 0.001 %; with 20 probes a 20 %-loss link passed 21 % of the time.
 PROBES = 100
 PROBE_INTERVAL_S = 0.02
+# A probe mostly waits (PROBES pings PROBE_INTERVAL_S apart = 2 s): many sites at once cost
+# little CPU (one short Python start-up each) and bound a town's probe time by one probe.
+PROBE_WORKERS = 48
 # Quality is judged, never retried: retrying until a lucky sample passes hides a lossy link.
 JUDGED_ONCE = {"latency"}
 
@@ -52,12 +55,15 @@ def verify(
         attempts += 1
         for d in todo_devices:
             by_device[d.device] = []
-        for c in _device_checks(nr, todo_devices):
-            by_device[c.device].append(c)
         for site in todo_sites:
             by_site[site.site] = []
-        for c in _site_checks(todo_sites, lab):
-            by_site[c.site or c.device].append(c)
+        # collection waits on SSH, probes on pings: independent, so side by side
+        with ThreadPoolExecutor(max_workers=1) as side:
+            probing = side.submit(_site_checks, todo_sites, lab)
+            for c in _device_checks(nr, todo_devices):
+                by_device[c.device].append(c)
+            for c in probing.result():
+                by_site[c.site or c.device].append(c)
         checks = [c for name in sorted({d.device for d in devices}) for c in by_device.get(name, [])]
         checks += [c for s in sites for c in by_site.get(s.site, [])]
         report = VerifyReport(checks, time.monotonic() - start, attempts)
@@ -205,7 +211,7 @@ def _site_checks(sites: list[SiteExpect], lab: Any) -> list[Check]:
             Check(s.town, s.site, "lan", "probes", "not-measurable", "LAN probes need the virtual lab", site=s.site)
             for s in sites
         ]
-    with ThreadPoolExecutor(max_workers=12) as pool:
+    with ThreadPoolExecutor(max_workers=min(PROBE_WORKERS, len(sites))) as pool:
         results = list(pool.map(lambda s: _probe_site(s, lab), sites))
     return [c for group in results for c in group]
 

@@ -14,19 +14,20 @@ from countynet.verify.results import Check
 def test_only_failing_devices_and_sites_are_collected_again(monkeypatch: pytest.MonkeyPatch) -> None:
     devices = [DeviceExpect(n, "mwingi", "agency", "frr") for n in ("b-dev", "a-dev")]
     sites = [SiteExpect(n, "mwingi", f"{n}-lan", "10.0.0.1") for n in ("s1", "s2")]
-    asked: list[tuple[str, ...]] = []
-    attempt = [0]
+    asked_dev: list[tuple[str, ...]] = []
+    asked_site: list[tuple[str, ...]] = []  # collection and probes run side by side: kept apart
     up_after = {"a-dev": 1, "b-dev": 3, "s1": 1, "s2": 2}  # attempt at which each one is up
 
     def dev_checks(_nr: Any, todo: list[DeviceExpect]) -> list[Check]:
-        attempt[0] += 1
-        asked.append(tuple(d.device for d in todo))
-        return [Check("mwingi", d.device, "bgp", "peer", "ok" if attempt[0] >= up_after[d.device] else "fail")
+        asked_dev.append(tuple(d.device for d in todo))
+        attempt = len(asked_dev)
+        return [Check("mwingi", d.device, "bgp", "peer", "ok" if attempt >= up_after[d.device] else "fail")
                 for d in todo]  # fmt: skip
 
     def site_checks(todo: list[SiteExpect], _lab: Any) -> list[Check]:
-        asked.append(tuple(s.site for s in todo))
-        return [Check("mwingi", s.site, "ping", "gw", "ok" if attempt[0] >= up_after[s.site] else "fail", site=s.site)
+        asked_site.append(tuple(s.site for s in todo))
+        attempt = len(asked_site)
+        return [Check("mwingi", s.site, "ping", "gw", "ok" if attempt >= up_after[s.site] else "fail", site=s.site)
                 for s in todo]  # fmt: skip
 
     monkeypatch.setattr(runner, "_device_checks", dev_checks)
@@ -34,7 +35,8 @@ def test_only_failing_devices_and_sites_are_collected_again(monkeypatch: pytest.
     monkeypatch.setattr(runner.time, "sleep", lambda _s: None)
     report = runner.verify(None, devices, sites, lab=object(), wait=60)  # type: ignore[arg-type]
     assert report.ok and report.attempts == 3
-    assert asked == [("b-dev", "a-dev"), ("s1", "s2"), ("b-dev",), ("s2",), ("b-dev",), ()]
+    assert asked_dev == [("b-dev", "a-dev"), ("b-dev",), ("b-dev",)]
+    assert asked_site == [("s1", "s2"), ("s2",), ()]
     assert [(c.device, c.status) for c in report.checks] == [("a-dev", "ok"), ("b-dev", "ok"), ("s1", "ok"),
                                                              ("s2", "ok")]  # fmt: skip
 
