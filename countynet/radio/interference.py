@@ -12,7 +12,7 @@ this one definition, so a planned town validates without channel findings by con
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from countynet.radio import formulas as fx
@@ -23,6 +23,7 @@ NOISE_FIGURE_DB = 5.0  # a typical 5 GHz 802.11ac receiver front end
 # CPE panels about 25 dB, 30 dBi dishes 35 dB or more (vendor pattern files, ETSI EN 302 326-3 classes).
 FRONT_TO_BACK_DB: dict[str, float] = {"sector": 25.0, "station": 25.0, "ptp": 35.0}
 INTERFERENCE_OVER_NOISE_DB = 0.0  # I/N at or above this is a conflict
+HORIZON_KM = 60.0  # owners whose anchors lie farther apart than their reaches plus this are never judged
 
 
 @dataclass(frozen=True)
@@ -179,23 +180,37 @@ def interferes(first: Owner, second: Owner) -> bool:
     return worst(first, second, stop_at=0.0)[0] >= 0.0
 
 
-def neighbour_conflicts(plan: RadioPlan, horizon_km: float = 60.0) -> list[tuple[Owner, Owner, float, Radio, Radio]]:
+def neighbour_conflicts(
+    plan: RadioPlan, horizon_km: float = HORIZON_KM
+) -> list[tuple[Owner, Owner, float, Radio, Radio]]:
     """Pairs of owners on different towers whose overlapping channels reach each other's receivers.
 
     (first, second, dB over the noise floor, loudest transmitter, its victim); `first` is the owner
     written earlier, so a finding points at the newcomer.
     """
+    return conflicts_among(list(owners(plan).values()), horizon_km)
+
+
+def conflicts_among(
+    owns: list[Owner], horizon_km: float = HORIZON_KM, pair: Callable[[Owner, Owner], bool] | None = None
+) -> list[tuple[Owner, Owner, float, Radio, Radio]]:
+    """`neighbour_conflicts` over given owners, in their order; `pair` (when given) picks the pairs to judge.
+
+    Whether two owners conflict depends on the two alone, so the plan cache (countynet.plancache)
+    judges only pairs across towns with this same code.
+    """
     from countynet.radio.spectrum import overlaps
 
-    owns = list(owners(plan).values())
     reach = {id(o): reach_km(o) for o in owns}
-    owns.sort(key=lambda o: o.anchor.edges)
+    owns = sorted(owns, key=lambda o: o.anchor.edges)
     out = []
     for i, first in enumerate(owns):
         for second in owns[i + 1 :]:
             if second.anchor.edges[0] >= first.anchor.edges[1]:
                 break  # sorted by channel: nothing further overlaps
             if not overlaps(first.anchor.edges, second.anchor.edges) or first.towers & second.towers:
+                continue
+            if pair is not None and not pair(first, second):
                 continue
             if not may_reach(first, second, reach, horizon_km):
                 continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,9 @@ def evaluate(root: Path | None, scope: set[str] | None, rules: bool, shown: str 
     """Load (and with `rules` fully validate) `root`; collect the data of the towns in `scope` (None: all)."""
     if root is None:
         return SideData(loaded=False)
+    cached = _from_cache(root, scope, rules, shown)
+    if cached is not None:
+        return cached
     if rules:
         report = validate(root)
         if shown is not None:
@@ -200,4 +204,33 @@ def evaluate(root: Path | None, scope: set[str] | None, rules: bool, shown: str 
     data.lock = _flat_lock(Allocation(towns={t: a for t, a in ctx.alloc.towns.items() if t in wanted}).to_lock())
     data.radio = {lp.id: lp.as_dict() for lp in radio.links.values() if lp.town in wanted}
     data.sites = {s.name: t.name for t in inv.towns if t.name in wanted for s in t.sites}
+    return data
+
+
+def _from_cache(root: Path, scope: set[str] | None, rules: bool, shown: str | None) -> SideData | None:
+    """The same side put together from towns computed one at a time (countynet.plancache); None: not here."""
+    from countynet.plancache import combine, store
+
+    if not store.enabled():
+        return None
+    start = time.perf_counter()
+    side = combine.cached_side(root, scope, findings=rules)
+    if side is None:
+        return None
+    towns = set(side.checks)
+    datas = side.data(towns if scope is None else towns & scope)
+    if datas is None:
+        return None
+    report = None
+    if rules:
+        assert side.findings is not None
+        findings = _relocate(side.findings, root, shown) if shown is not None else side.findings
+        report = Report(findings, None, time.perf_counter() - start, side.summary)
+    data = SideData(report=report, towns=towns)
+    for d in datas.values():
+        data.intents.update(d.intents)
+        data.device_town.update(d.device_town)
+        data.lock.update(d.lock)
+        data.radio.update(d.radio)
+        data.sites.update(d.sites)
     return data

@@ -10,6 +10,12 @@ import pytest
 from review_repo import Repo, make_repo
 
 
+@pytest.fixture(autouse=True)
+def _own_plan_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each review test starts from an empty plan cache of its own (never the user's)."""
+    monkeypatch.setenv("COUNTYNET_CACHE_DIR", str(tmp_path / "plan-cache"))
+
+
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     return make_repo(tmp_path, monkeypatch)

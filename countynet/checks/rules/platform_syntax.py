@@ -71,20 +71,41 @@ def _variant(model: Any, name: str) -> tuple[str, str, tuple[str, ...]]:
 def platform_syntax_sample(ctx: Any) -> Iterator[Issue]:
     """Every device of a template variant shares its shape, so one rendered device per variant that fails its platform's
     parser means the whole variant fails at deploy time."""
-    from countynet import platforms
-    from countynet.render.renderer import render_intents
+    chosen = samples(ctx)
+    if chosen is None:
+        return
+    for host in sorted(chosen.values()):
+        yield from sample_issues(ctx, host)
 
-    chosen: dict[tuple[str, str, tuple[str, ...]], str] = {}
+
+Variant = tuple[str, str, tuple[str, ...]]
+
+
+def samples(ctx: Any) -> dict[Variant, str] | None:
+    """The device CN521 renders for each template variant: the first by name (None: the model cannot say).
+
+    The first of a variant network-wide is the first of the towns' firsts, which is how the plan
+    cache (countynet.plancache) puts CN521 together from towns checked one at a time.
+    """
+    chosen: dict[Variant, str] = {}
     try:
         for host in sorted(ctx.topo.devices):
             chosen.setdefault(_variant(ctx, host), host)
-        intents = ctx.intents(sorted(chosen.values()))
+        ctx.intents(sorted(chosen.values()))
     except Exception:  # an inventory the model rules already reject; they report it
+        return None
+    return chosen
+
+
+def sample_issues(ctx: Any, host: str) -> Iterator[Issue]:
+    """What `host`'s platform says of its rendered config (nothing when it cannot be rendered)."""
+    from countynet import platforms
+    from countynet.render.renderer import render_intents
+
+    intent = ctx.intents([host])[host]
+    try:
+        text = render_intents({host: intent})[host]
+    except Exception:  # an incomplete intent (e.g. no NOFBI handoff): the model rules say why
         return
-    for host in sorted(intents):
-        try:
-            text = render_intents({host: intents[host]})[host]
-        except Exception:  # an incomplete intent (e.g. no NOFBI handoff): the model rules say why
-            continue
-        plat = platforms.get(intents[host]["platform"])
-        yield from _issues(host, host + plat.suffix, plat.validator(text))
+    plat = platforms.get(intent["platform"])
+    yield from _issues(host, host + plat.suffix, plat.validator(text))

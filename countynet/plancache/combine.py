@@ -1,0 +1,183 @@
+"""The whole inventory's findings put together from towns computed (or cached) one at a time.
+
+Most rules judge one town at a time against the shared files, so the whole inventory's findings
+are the union of the towns' (shared-file findings appear in every town and are merged). The
+rules that compare towns with each other are handled here, conservatively: the cached answer is
+used only when the towns' facts prove the whole-inventory run would give the same findings;
+otherwise (`None`) the caller judges the inventory as one, exactly as without the cache.
+
+- names, ASNs, aggregates and management subnets distinct across towns (CN101, CN102, CN104,
+  CN105, CN201, CN204), so duplicates can only be within a town, where its own run finds them;
+- every NOFBI handoff names an existing town (CN109 is decided here: per town it fires for every
+  other town's handoff);
+- no channel owner of one town hears one of another (CN307's cross-town pairs, judged with the
+  same `conflicts_among` on the owners' figures);
+- the lock lists exactly the inventory's towns, and no town reports a finding whose text or
+  presence depends on other towns (FALLBACK_RULES);
+- CN521 renders the first device of each template variant network-wide: the first of the towns'
+  firsts, each town's result cached with it;
+- the files together stay within the loading budget's total.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+from pathlib import Path
+from typing import Any
+
+from countynet.findings import Finding
+from countynet.inventory import limits as lim
+from countynet.plancache import store
+from countynet.plancache.split import FolderInputs, TownInput, read_inputs
+from countynet.plancache.unit import SAMPLE_RULE, TownCheck, TownData, compute, folder_prefix, restore
+from countynet.radio import formulas as fx
+from countynet.radio.interference import HORIZON_KM, conflicts_among
+
+# A finding of these in any town means its text or presence may depend on other towns.
+FALLBACK_RULES = frozenset({"CN101", "CN102", "CN115", "CN117", "CN119", "CN210"})
+DECIDED_HERE = frozenset({"CN109", SAMPLE_RULE})
+
+
+@dataclass
+class CachedSide:
+    """An inventory folder as towns: findings (when asked for) and each town's data on demand."""
+
+    inputs: FolderInputs
+    checks: dict[str, TownCheck]
+    findings: list[Finding] | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    hits: int = 0
+    computed: int = 0
+
+    def data(self, towns: set[str]) -> dict[str, TownData] | None:
+        """Each town's data (recomputed when its entry is gone); None when a town no longer computes."""
+        out = {}
+        for name in sorted(towns & set(self.checks)):
+            t = self.inputs.town(name)
+            assert t is not None
+            data = store.read("data", t.key)
+            if not isinstance(data, TownData):
+                got = _compute(self.inputs, t)
+                if got is None:
+                    return None
+                data = got[1]
+            out[name] = data
+        return out
+
+
+def _compute(inputs: FolderInputs, t: TownInput) -> tuple[TownCheck, TownData] | None:
+    got = compute(inputs, t)
+    if got is not None:
+        store.write("check", t.key, got[0])
+        store.write("data", t.key, got[1])
+    return got
+
+
+def _checks(inputs: FolderInputs, names: set[str] | None, side: CachedSide) -> bool:
+    for t in inputs.towns:
+        if names is not None and t.name not in names:
+            continue
+        check = store.read("check", t.key)
+        if isinstance(check, TownCheck) and check.town == t.name:
+            side.hits += 1
+        else:
+            got = _compute(inputs, t)
+            if got is None:
+                return False
+            check = got[0]
+            side.computed += 1
+        if t.name in side.checks:
+            return False  # two files, one town: CN101 in a whole-inventory run
+        side.checks[t.name] = check
+    return True
+
+
+def _distinct(checks: list[TownCheck]) -> bool:
+    """Names, ASNs and address blocks that no two towns share (within a town is the town's own business)."""
+    for attr in ("devices", "links"):
+        owner: dict[str, str] = {}
+        for c in checks:
+            for name in getattr(c, attr):
+                key = name.lower() if attr == "devices" else name
+                if owner.setdefault(key, c.town) != c.town:
+                    return False
+    names = [c.town for c in checks]
+    if len({n.lower() for n in names}) != len(names) or len({c.asn for c in checks}) != len(checks):
+        return False
+    if any(b.startswith(a + " ") for a, b in itertools.permutations(names, 2)):
+        return False  # allocator journal lines are split at the first town name that prefixes them
+    nets = [(c.town, IPv4Network(c.aggregate), IPv4Network(c.management)) for c in checks]
+    for (_t1, agg1, mgmt1), (_t2, agg2, mgmt2) in itertools.combinations(nets, 2):
+        if agg1.overlaps(agg2) or mgmt1.overlaps(mgmt2) or mgmt1.overlaps(agg2) or mgmt2.overlaps(agg1):
+            return False
+    return True
+
+
+def _quiet_air(checks: list[TownCheck]) -> bool:
+    """No channel owner of one town reaches a receiver of another (CN307 across towns would be empty)."""
+    with_air = [c for c in checks if c.circle is not None]
+    for a, b in itertools.combinations(with_air, 2):
+        assert a.circle is not None and b.circle is not None
+        apart = fx.haversine_km(a.circle[0], a.circle[1], b.circle[0], b.circle[1])
+        if apart > a.circle[2] + b.circle[2] + HORIZON_KM + 1.0:
+            continue  # no owner pair of these two towns can pass the interference gate
+        across = conflicts_among(a.owners + b.owners, pair=lambda x, y: x.anchor.town != y.anchor.town)
+        if across:
+            return False
+    return True
+
+
+def _separable(inputs: FolderInputs, checks: list[TownCheck]) -> bool:
+    if inputs.total_bytes > lim.current().total_bytes:
+        return False
+    names = {c.town for c in checks}
+    if inputs.lock is not None and inputs.lock_towns != names:
+        return False
+    if any(f.rule in FALLBACK_RULES for c in checks for f in c.findings):
+        return False
+    if any(c.samples is None for c in checks) or not set(checks[0].handoff_towns) <= names:
+        return False
+    return _distinct(checks) and _quiet_air(checks)
+
+
+def _samples(checks: list[TownCheck]) -> list[Finding]:
+    first: dict[Any, Any] = {}
+    for c in checks:
+        assert c.samples is not None
+        for variant, s in c.samples.items():
+            if variant not in first or s.host < first[variant].host:
+                first[variant] = s
+    return [f for s in first.values() for f in s.findings]
+
+
+def cached_side(root: Path, towns: set[str] | None = None, findings: bool = True) -> CachedSide | None:
+    """`root` as towns: with `findings`, every town's and the whole inventory's findings; else only `towns`.
+
+    None when the folder cannot be judged town by town (see the module docstring): the caller then
+    loads it as one, which is what a run without the cache does anyway.
+    """
+    inputs = read_inputs(root)
+    if inputs is None:
+        return None
+    side = CachedSide(inputs, {})
+    if not _checks(inputs, None if findings else towns, side) or not side.checks:
+        return None
+    checks = list(side.checks.values())
+    if findings and not _separable(inputs, checks):
+        return None
+    if not findings and not _distinct(checks):
+        return None
+    if findings:
+        from countynet.checks.engine import _sort_key
+
+        merged = [f for c in checks for f in c.findings if f.rule not in DECIDED_HERE] + _samples(checks)
+        side.findings = sorted(set(restore(merged, folder_prefix(root))), key=_sort_key)
+        side.summary = {
+            "towns": len(checks),
+            "sites": sum(c.sites for c in checks),
+            "devices": sum(len(c.devices) for c in checks),
+            "links": sum(c.links_count for c in checks),
+        }
+    return side

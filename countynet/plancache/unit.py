@@ -1,0 +1,177 @@
+"""One town computed alone: its findings, what cross-town rules need of it, and what a review compares.
+
+The town is loaded from a one-town folder (split.write_town_folder) and goes through the same
+Model as any inventory: load, allocation, radio plan, every model rule, intents. Two records come
+out: `TownCheck` (small; read for every town on every run) and `TownData` (the intents; read only
+for the towns a review looks at).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from countynet.allocate.allocator import Allocation
+from countynet.checks.engine import run_rules
+from countynet.checks.registry import RULES, load_rules
+from countynet.checks.rules import platform_syntax
+from countynet.findings import Finding
+from countynet.inventory.loader import _display
+from countynet.model import InventoryLoadError, Model, load_model
+from countynet.plancache.split import FolderInputs, TownInput, write_town_folder
+from countynet.radio import formulas as fx
+from countynet.radio.interference import Owner, owners, reach_km
+
+MARK = "\x00root\x00/"  # stands for the inventory folder in a stored finding
+SAMPLE_RULE = "CN521"  # put together across towns (combine.py), not per town
+
+
+@dataclass
+class Sample:
+    host: str
+    findings: list[Finding]
+
+
+@dataclass
+class TownCheck:
+    """A town's findings (folder written as MARK) and the facts the cross-town rules need."""
+
+    town: str
+    findings: list[Finding]
+    asn: int
+    aggregate: str
+    management: str
+    devices: list[str]  # as written, duplicates included
+    links: list[str]
+    handoff_towns: list[str]  # towns nofbi.yml hands off to (a shared file: the same in every town)
+    sites: int
+    links_count: int
+    owners: list[Owner] = field(default_factory=list)  # channel owners, light copies (no model objects)
+    circle: tuple[float, float, float] | None = None  # lat, lon, km: every owner's radios lie within it
+    samples: dict[Any, Sample] | None = None  # CN521: variant -> the town's first device of it
+
+
+@dataclass
+class TownData:
+    intents: dict[str, dict[str, Any]]
+    device_town: dict[str, str]
+    lock: dict[str, Any]  # this town's part of Allocation.to_lock()
+    radio: dict[str, dict[str, Any]]
+    sites: dict[str, str]
+
+
+def _tokenise(findings: list[Finding], prefix: str) -> list[Finding]:
+    def sub(text: str) -> str:
+        return text.replace(prefix, MARK) if prefix else text
+
+    out = []
+    for f in findings:
+        pos = dataclasses.replace(f.pos, file=sub(f.pos.file)) if f.pos else None
+        out.append(dataclasses.replace(f, message=sub(f.message), hint=sub(f.hint), pos=pos))
+    return out
+
+
+def restore(findings: list[Finding], prefix: str) -> list[Finding]:
+    """Stored findings with MARK replaced by how the inventory folder is shown here."""
+    out = []
+    for f in findings:
+        pos = dataclasses.replace(f.pos, file=f.pos.file.replace(MARK, prefix)) if f.pos else None
+        out.append(
+            dataclasses.replace(f, message=f.message.replace(MARK, prefix), hint=f.hint.replace(MARK, prefix), pos=pos)
+        )
+    return out
+
+
+def folder_prefix(root: Path) -> str:
+    """How findings write a file of `root`, without the file's name (e.g. 'inventory/' or '/abs/inv/')."""
+    return _display(root, root / "X")[:-1]
+
+
+def _light_owners(model: Model) -> list[Owner]:
+    """The channel owners of the town's plan without references into the model (so they pickle small)."""
+    out = []
+    for o in owners(model.radio).values():
+        points = o.points
+        light = {id(r): dataclasses.replace(r, model=cast(Any, None), node=cast(Any, None), owner=cast(Any, None))
+                 for r in o.radios}  # fmt: skip
+        copy = Owner(o.key, [light[id(r)] for r in o.radios])
+        copy._points = [dataclasses.replace(p, radio=light[id(p.radio)]) for p in points]
+        out.append(copy)
+    return out
+
+
+def _circle(owns: list[Owner]) -> tuple[float, float, float] | None:
+    if not owns:
+        return None
+    c = owns[0].anchor
+    return c.lat, c.lon, max(fx.haversine_km(c.lat, c.lon, o.anchor.lat, o.anchor.lon) + reach_km(o) for o in owns)
+
+
+def _samples(model: Model) -> dict[Any, Sample] | None:
+    rule = RULES[SAMPLE_RULE]
+    chosen = platform_syntax.samples(model)
+    if chosen is None:
+        return None
+    out = {}
+    for variant, host in chosen.items():
+        issues = platform_syntax.sample_issues(model, host)
+        out[variant] = Sample(
+            host, [Finding(rule.id, i.severity or rule.severity, i.message, i.hint, i.at) for i in issues]
+        )
+    return out
+
+
+def _data(model: Model) -> TownData:
+    from countynet.review.evaluate import _flat_lock
+
+    topo = model.topo
+    hosts = sorted(topo.devices)
+    return TownData(
+        intents=model.intents(hosts),
+        device_town={h: topo.devices[h].town for h in hosts},
+        lock=_flat_lock(Allocation(towns=dict(model.alloc.towns)).to_lock()),
+        radio={lp.id: lp.as_dict() for lp in model.radio.links.values()},
+        sites={s.name: t.name for t in model.inv.towns for s in t.sites},
+    )
+
+
+def compute(inputs: FolderInputs, town: TownInput) -> tuple[TownCheck, TownData] | None:
+    """Compute `town` alone; None when it does not load on its own (the whole inventory is then judged as one)."""
+    load_rules()
+    with tempfile.TemporaryDirectory(prefix="countynet-town-") as tmp:
+        root = write_town_folder(inputs, town, Path(tmp) / "inventory")
+        try:
+            model = load_model(root, cached=False)
+        except InventoryLoadError:
+            return None
+        inv = model.inv
+        if len(inv.towns) != 1 or inv.towns[0].name != town.name:
+            return None
+        t = inv.towns[0]
+        rules = {r for r, v in RULES.items() if v.scope == "model" and r != SAMPLE_RULE}
+        report = run_rules(model, rules)
+        findings = _tokenise(report.findings, folder_prefix(root))
+        owns = _light_owners(model)
+        samples = _samples(model)
+        if samples is not None:
+            for s in samples.values():
+                s.findings = _tokenise(s.findings, folder_prefix(root))
+        check = TownCheck(
+            town=t.name,
+            findings=findings,
+            asn=t.asn,
+            aggregate=str(t.aggregate),
+            management=str(t.management),
+            devices=[t.hub.name, *(b.name for b in t.base_stations), *(s.name for s in t.sites)],
+            links=[lk.name for lk in t.links],
+            handoff_towns=[h.town for p in inv.nofbi.pops for h in p.handoffs],
+            sites=len(t.sites),
+            links_count=report.summary["links"],
+            owners=owns,
+            circle=_circle(owns),
+            samples=samples,
+        )
+        return check, _data(model)
