@@ -23,7 +23,8 @@ Environment: COUNTYNET_INVENTORY (inventory folder), COUNTYNET_STATE (journals, 
 default .countynet), COUNTYNET_LAB_STATE (labs; default /run/countynet/labs), COUNTYNET_USERNAME /
 COUNTYNET_PASSWORD / COUNTYNET_SSH_KEY (field device login), COUNTYNET_VAULT_FILE and
 COUNTYNET_VAULT_PASSWORD_FILE or ANSIBLE_VAULT_PASSWORD_FILE (secrets), COUNTYNET_CONFIG (a
-countynet.toml), COUNTYNET_TEMPLATES (your own templates folder,
+countynet.toml), COUNTYNET_CACHE_DIR (the plan cache; default ~/.cache/countynet), COUNTYNET_NO_CACHE=1,
+COUNTYNET_TEMPLATES (your own templates folder,
 same layout as the package's), and every variable a `{secret:env:NAME}` reference in the inventory names.
 Exit codes: 0 ok, 1 findings or failures, 2 usage or input error (one line, never a traceback)."""
 
@@ -31,7 +32,7 @@ Exit codes: 0 ok, 1 findings or failures, 2 usage or input error (one line, neve
 # does not define it itself.
 GLOBAL_OPTIONS = {
     "--inventory": 1, "-i": 1, "--log-file": 1, "--config": 1,
-    "--json": 0, "--verbose": 0, "-v": 0, "-vv": 0, "--quiet": 0, "-q": 0, "--wide": 0,
+    "--json": 0, "--verbose": 0, "-v": 0, "-vv": 0, "--quiet": 0, "-q": 0, "--wide": 0, "--no-cache": 0,
 }  # fmt: skip
 
 
@@ -145,6 +146,8 @@ def _root(
     budget: list[str] = typer.Option(None, "--budget", metavar="NAME=VALUE",
                                      help="Change one loading limit for this run, e.g. nodes=500000 (repeatable; "
                                           "docs/untrusted-input.md). Never read from countynet.toml."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Compute every town again instead of reading the plan "
+                                  "cache (also COUNTYNET_NO_CACHE=1; results are the same, only slower)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Plan, render, deploy and verify the county connectivity network from its YAML inventory.
@@ -160,6 +163,9 @@ def _root(
     if budget:
         _set_budget(ctx, budget)
     state.inventory, state.json, state.verbose, state.quiet, state.wide = inventory, json_out, verbose, quiet, wide
+    from countynet.plancache import store
+
+    store.disable(no_cache)  # per invocation: an in-process caller's next command starts with the cache on
     output.configure(verbose=verbose, quiet=quiet, wide=wide, log_file=log_file)
 
 
@@ -202,7 +208,7 @@ for _mod in COMMAND_MODULES:
 
 # Help groups commands by pipeline step (a command not listed goes under "More").
 PANELS = {
-    "Inventory": ("validate", "allocate", "rules", "radio", "intent", "plan"),
+    "Inventory": ("validate", "allocate", "rules", "radio", "intent", "plan", "cache"),
     "Configs and review": ("render", "diff", "docs", "workorder"),
     "Deploy and verify": ("deploy", "verify", "rollout", "runs", "status", "accept"),
     "Lab and automation": ("lab", "awx", "init"),

@@ -31,7 +31,7 @@ from countynet.findings import Finding
 from countynet.inventory import limits as lim
 from countynet.plancache import store
 from countynet.plancache.split import FolderInputs, TownInput, read_inputs
-from countynet.plancache.unit import SAMPLE_RULE, TownCheck, TownData, compute, folder_prefix, restore
+from countynet.plancache.unit import SAMPLE_RULE, Sample, TownCheck, TownData, compute, folder_prefix, portable, restore
 from countynet.radio import formulas as fx
 from countynet.radio.interference import HORIZON_KM, conflicts_among
 
@@ -135,21 +135,24 @@ def _separable(inputs: FolderInputs, checks: list[TownCheck]) -> bool:
     names = {c.town for c in checks}
     if inputs.lock is not None and inputs.lock_towns != names:
         return False
-    if any(f.rule in FALLBACK_RULES for c in checks for f in c.findings):
+    if any(f.rule in FALLBACK_RULES for c in checks for f in c.findings) or not all(
+        portable(c.findings) for c in checks
+    ):
         return False
     if any(c.samples is None for c in checks) or not set(checks[0].handoff_towns) <= names:
         return False
     return _distinct(checks) and _quiet_air(checks)
 
 
-def _samples(checks: list[TownCheck]) -> list[Finding]:
-    first: dict[Any, Any] = {}
+def first_samples(checks: list[TownCheck]) -> dict[Any, Sample]:
+    """CN521's device per template variant network-wide: the first of the towns' firsts."""
+    first: dict[Any, Sample] = {}
     for c in checks:
         assert c.samples is not None
         for variant, s in c.samples.items():
             if variant not in first or s.host < first[variant].host:
                 first[variant] = s
-    return [f for s in first.values() for f in s.findings]
+    return first
 
 
 def cached_side(root: Path, towns: set[str] | None = None, findings: bool = True) -> CachedSide | None:
@@ -172,8 +175,14 @@ def cached_side(root: Path, towns: set[str] | None = None, findings: bool = True
     if findings:
         from countynet.checks.engine import _sort_key
 
-        merged = [f for c in checks for f in c.findings if f.rule not in DECIDED_HERE] + _samples(checks)
-        side.findings = sorted(set(restore(merged, folder_prefix(root))), key=_sort_key)
+        prefix = folder_prefix(root)
+        merged = [f for s in first_samples(checks).values() for f in restore(s.findings, prefix)]
+        for c in checks:
+            t = inputs.town(c.town)
+            assert t is not None
+            line = t.section[0] + 1 if t.section else None
+            merged += [f for f in restore(c.findings, prefix, line) if f.rule not in DECIDED_HERE]
+        side.findings = sorted(set(merged), key=_sort_key)
         side.summary = {
             "towns": len(checks),
             "sites": sum(c.sites for c in checks),

@@ -2,7 +2,8 @@
 
 A one-town folder holds the shared files, the town's file under its own name and the lock with
 every other town's section blanked line for line, so that every position a finding names (file,
-line, column) is the one the whole inventory would name.
+line, column) is the one the whole inventory would name (positions inside the town's own section
+of the lock are kept relative to the section, which moves when an earlier town grows).
 """
 
 from __future__ import annotations
@@ -115,9 +116,10 @@ def read_inputs(root: Path) -> FolderInputs | None:
         header = None
     common = digest(code_hash(), environment_hash(), shared[NETWORK_FILE], shared[NOFBI_FILE], header)
     for t in towns:
+        # Where the section sits is not part of the key: a town earlier in the lock growing by a line
+        # moves it, and findings in it are stored relative to its first line (unit.py).
         body = "".join(inputs.lock[slice(*t.section)]) if inputs.lock and t.section else None
-        where = f"{t.section[0]}" if t.section else None
-        t.key = digest(common, t.file, t.data, "lock" if inputs.lock is not None else None, where, body)
+        t.key = digest(common, t.file, t.data, "lock" if inputs.lock is not None else None, body)
     return inputs
 
 

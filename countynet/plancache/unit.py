@@ -19,13 +19,14 @@ from countynet.checks.engine import run_rules
 from countynet.checks.registry import RULES, load_rules
 from countynet.checks.rules import platform_syntax
 from countynet.findings import Finding
-from countynet.inventory.loader import _display
+from countynet.inventory.loader import LOCK_FILE, _display
 from countynet.model import InventoryLoadError, Model, load_model
 from countynet.plancache.split import FolderInputs, TownInput, write_town_folder
 from countynet.radio import formulas as fx
 from countynet.radio.interference import Owner, owners, reach_km
 
 MARK = "\x00root\x00/"  # stands for the inventory folder in a stored finding
+IN_SECTION = "\x00section"  # appended to a lock position counted from the town's section
 SAMPLE_RULE = "CN521"  # put together across towns (combine.py), not per town
 
 
@@ -63,22 +64,38 @@ class TownData:
     sites: dict[str, str]
 
 
-def _tokenise(findings: list[Finding], prefix: str) -> list[Finding]:
+def _tokenise(findings: list[Finding], prefix: str, section_line: int | None) -> list[Finding]:
+    """Findings with the folder written as MARK and lines in the town's lock section counted from its first."""
+
     def sub(text: str) -> str:
         return text.replace(prefix, MARK) if prefix else text
 
     out = []
     for f in findings:
-        pos = dataclasses.replace(f.pos, file=sub(f.pos.file)) if f.pos else None
+        pos = f.pos
+        if pos is not None:
+            pos = dataclasses.replace(pos, file=sub(pos.file))
+            if pos.file == MARK + LOCK_FILE and section_line is not None and pos.line >= section_line:
+                pos = dataclasses.replace(pos, file=pos.file + IN_SECTION, line=pos.line - section_line)
         out.append(dataclasses.replace(f, message=sub(f.message), hint=sub(f.hint), pos=pos))
     return out
 
 
-def restore(findings: list[Finding], prefix: str) -> list[Finding]:
-    """Stored findings with MARK replaced by how the inventory folder is shown here."""
+def portable(findings: list[Finding]) -> bool:
+    """Whether no message names a line of the lock (those could not follow the section when it moves)."""
+    return not any(MARK + LOCK_FILE + ":" in f.message + f.hint for f in findings)
+
+
+def restore(findings: list[Finding], prefix: str, section_line: int | None = None) -> list[Finding]:
+    """Stored findings with MARK replaced by how the inventory folder is shown here, lock lines made absolute."""
     out = []
     for f in findings:
-        pos = dataclasses.replace(f.pos, file=f.pos.file.replace(MARK, prefix)) if f.pos else None
+        pos = f.pos
+        if pos is not None:
+            if pos.file.endswith(IN_SECTION):
+                assert section_line is not None  # the key holds the section's text: it is there
+                pos = dataclasses.replace(pos, file=pos.file.removesuffix(IN_SECTION), line=pos.line + section_line)
+            pos = dataclasses.replace(pos, file=pos.file.replace(MARK, prefix))
         out.append(
             dataclasses.replace(f, message=f.message.replace(MARK, prefix), hint=f.hint.replace(MARK, prefix), pos=pos)
         )
@@ -153,12 +170,13 @@ def compute(inputs: FolderInputs, town: TownInput) -> tuple[TownCheck, TownData]
         t = inv.towns[0]
         rules = {r for r, v in RULES.items() if v.scope == "model" and r != SAMPLE_RULE}
         report = run_rules(model, rules)
-        findings = _tokenise(report.findings, folder_prefix(root))
+        section_line = town.section[0] + 1 if town.section else None
+        findings = _tokenise(report.findings, folder_prefix(root), section_line)
         owns = _light_owners(model)
         samples = _samples(model)
         if samples is not None:
             for s in samples.values():
-                s.findings = _tokenise(s.findings, folder_prefix(root))
+                s.findings = _tokenise(s.findings, folder_prefix(root), section_line)
         check = TownCheck(
             town=t.name,
             findings=findings,

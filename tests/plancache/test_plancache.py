@@ -1,0 +1,221 @@
+"""The plan cache gives what a run without it gives: findings, addresses, radio and intents, town by town.
+
+Each test starts from a copy of the shipped inventory and an empty cache of its own, changes
+something a person would change, and compares the cached answer with the whole-inventory one.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from countynet.checks.engine import run_rules
+from countynet.checks.rules import platform_syntax
+from countynet.model import load_model
+from countynet.plancache import combine, store
+from countynet.plancache.unit import TownCheck
+from countynet.review.evaluate import SideData, evaluate
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = """  - name: thk-new-dispensary
+    agency: Thika New Dispensary
+    kind: health-centre
+    location: {lat: -1.03907, lon: 37.09013, elevation_m: 1550}
+    connect: {fibre: thk-hub}
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COUNTYNET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("COUNTYNET_NO_CACHE", raising=False)
+    store.disable(False)
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def inv(tmp_path: Path) -> Path:
+    dest = tmp_path / "inventory"
+    shutil.copytree(ROOT / "inventory", dest, ignore=shutil.ignore_patterns("*.bak"))
+    return dest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def refresh_lock(root: Path) -> None:
+    from countynet.allocate.allocator import allocate
+    from countynet.allocate.lockfile import write_lock
+
+    model = load_model(root, cached=False)
+    write_lock(root, allocate(model.inv, model.topo).to_lock())
+    (root / "allocations.yml.bak").unlink(missing_ok=True)
+
+
+def whole(root: Path) -> list[dict[str, Any]]:
+    """The findings of the whole inventory judged as one, as `countynet validate` has always done."""
+    return [f.as_dict() for f in run_rules(load_model(root, cached=False)).findings]
+
+
+def side(root: Path, cached: bool) -> SideData:
+    store.disable(not cached)
+    try:
+        return evaluate(root, None, rules=True)
+    finally:
+        store.disable(False)
+
+
+def same_side(root: Path) -> list[dict[str, Any]]:
+    """Evaluate with and without the cache; assert everything a review reads is equal; the findings."""
+    with_cache, without = side(root, True), side(root, False)
+    assert with_cache.report is not None and without.report is not None
+    got = [f.as_dict() for f in with_cache.report.findings]
+    assert got == [f.as_dict() for f in without.report.findings]
+    for part in ("intents", "device_town", "lock", "radio", "sites", "towns"):
+        assert getattr(with_cache, part) == getattr(without, part), part
+    return got
+
+
+def test_shipped_inventory_is_the_same_with_the_cache_and_read_back(inv: Path) -> None:
+    first = combine.cached_side(inv)
+    assert first is not None and (first.computed, first.hits) == (6, 0)
+    assert first.findings is not None and [f.as_dict() for f in first.findings] == whole(inv)
+    again = combine.cached_side(inv)
+    assert again is not None and (again.computed, again.hits) == (0, 6)
+    same_side(inv)
+
+
+def test_one_site_recomputes_one_town(inv: Path) -> None:
+    assert combine.cached_side(inv) is not None
+    edit(inv / "towns/thika.yml", "  - name: thk-subcounty-treasury\n", SITE + "  - name: thk-subcounty-treasury\n")
+    refresh_lock(inv)  # the lock changes in thika's section only
+    after = combine.cached_side(inv)
+    assert after is not None and (after.computed, after.hits) == (1, 5)
+    assert after.findings is not None and [f.as_dict() for f in after.findings] == whole(inv)
+    data = after.data({"thika"})
+    assert data is not None and "thk-new-dispensary" in data["thika"].intents
+    same_side(inv)
+
+
+def test_a_shared_file_change_recomputes_every_town(inv: Path) -> None:
+    assert combine.cached_side(inv) is not None
+    edit(inv / "network.yml", "warning_utilisation:", "warning_utilisation: 0.001 #")
+    after = combine.cached_side(inv)
+    assert after is not None and after.computed == 6 and after.hits == 0
+    found = same_side(inv)
+    assert any(f["rule"] == "CN601" and f["severity"] == "warning" for f in found)  # the change shows everywhere
+
+
+def test_stale_lock_after_a_site_without_allocate(inv: Path) -> None:
+    edit(inv / "towns/thika.yml", "  - name: thk-subcounty-treasury\n", SITE + "  - name: thk-subcounty-treasury\n")
+    found = same_side(inv)
+    assert any(f["rule"] == "CN210" and "thika" in f["message"] for f in found)
+
+
+def test_duplicate_device_across_towns_still_found(inv: Path) -> None:
+    assert combine.cached_side(inv) is not None
+    edit(inv / "towns/webuye.yml", "- name: wby-police-station", "- name: thk-police-station")
+    assert combine.cached_side(inv) is None  # a cross-town finding: judged as one
+    found = same_side(inv)
+    dup = [f for f in found if f["rule"] == "CN102"]
+    assert dup and "thk-police-station" in dup[0]["message"] and "thika" in dup[0]["message"]
+
+
+def test_duplicate_asn_across_towns_still_found(inv: Path) -> None:
+    edit(inv / "towns/webuye.yml", "asn: 65105", "asn: 65101")
+    assert combine.cached_side(inv) is None
+    found = same_side(inv)
+    where = f"{inv}/towns/thika.yml:19:1"  # a folder outside the working one is shown whole
+    assert [f["message"] for f in found if f["rule"] == "CN105"] == [
+        f"town 'webuye' uses ASN 65101, already used by town 'thika' at {where}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [("aggregate: 10.96.128.0/19", "aggregate: 10.96.16.0/20", "CN201"), ("172.28.5.0/24", "172.28.1.0/24", "CN204")],
+)
+def test_overlapping_blocks_across_towns_still_found(inv: Path, old: str, new: str, rule: str) -> None:
+    edit(inv / "towns/webuye.yml", old, new)  # webuye takes part of thika's block
+    assert combine.cached_side(inv) is None
+    found = same_side(inv)
+    assert [f["message"] for f in found if f["rule"] == rule and "thika" in f["message"]]
+
+
+def test_handoff_for_a_town_without_a_file(inv: Path) -> None:
+    edit(inv / "nofbi.yml", "      - {town: thika, prefix: 10.254.0.0/31}\n",
+         "      - {town: thika, prefix: 10.254.0.0/31}\n      - {town: thikka, prefix: 10.254.0.100/31}\n")  # fmt: skip
+    found = same_side(inv)
+    assert [f["hint"] for f in found if f["rule"] == "CN109"] == ["did you mean 'thika'?"]
+
+
+def test_moved_addresses_point_at_the_right_lock_lines(inv: Path) -> None:
+    edit(inv / "towns/nanyuki.yml", "aggregate: 10.96.96.0/19", "aggregate: 10.96.224.0/19")
+    assert combine.cached_side(inv) is not None  # town-local: answered from towns judged one at a time
+    found = same_side(inv)
+    moved = [f for f in found if f["rule"] == "CN211"]
+    assert moved and all(f["file"].endswith("allocations.yml") and f["line"] > 1 for f in moved)
+
+
+def test_damaged_entries_are_recomputed(inv: Path, cache: Path) -> None:
+    expected = same_side(inv)
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert len(entries) == 12
+    for i, p in enumerate(entries):
+        p.write_bytes(b"not a pickle" if i % 2 else p.read_bytes()[: len(p.read_bytes()) // 2])
+    after = combine.cached_side(inv)
+    assert after is not None and after.computed == 6
+    assert same_side(inv) == expected
+
+
+def test_cached_towns_are_read_not_recomputed(inv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = same_side(inv)
+
+    def boom(*_a: object) -> None:
+        raise AssertionError("recomputed a cached town")
+
+    monkeypatch.setattr(combine, "compute", boom)
+    again = combine.cached_side(inv)
+    assert again is not None and again.findings is not None
+    assert [f.as_dict() for f in again.findings] == expected
+
+
+def test_no_cache_switch_reads_and_writes_nothing(inv: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COUNTYNET_NO_CACHE", "1")
+    assert not store.enabled()
+    evaluate(inv, None, rules=True)
+    assert not cache.exists()
+
+
+def test_samples_are_the_network_wide_first_of_each_variant(inv: Path) -> None:
+    got = combine.cached_side(inv)
+    assert got is not None
+    first = combine.first_samples(list(got.checks.values()))
+    assert {v: s.host for v, s in first.items()} == platform_syntax.samples(load_model(inv, cached=False))
+
+
+def _moved_copy(check: TownCheck, town: str) -> TownCheck:
+    """The same towers and channels under other names: what a neighbouring town on the same hill would be."""
+    other = copy.deepcopy(check)
+    other.town = town
+    for o in other.owners:
+        light = {id(r): dataclasses.replace(r, device=f"x-{r.device}", town=town) for r in o.radios}
+        o.radios = [light[id(r)] for r in o.radios]
+        o._points = [dataclasses.replace(p, radio=light[id(p.radio)]) for p in o._points or []]
+    return other
+
+
+def test_a_neighbouring_towns_channel_is_judged_across_towns(inv: Path) -> None:
+    got = combine.cached_side(inv)
+    assert got is not None
+    checks = list(got.checks.values())
+    assert combine._quiet_air(checks)
+    assert not combine._quiet_air([*checks, _moved_copy(got.checks["thika"], "thika-east")])
