@@ -9,6 +9,9 @@ lock, adds one agency site (and refreshes the lock), commits again, then times:
 - the plan with `--full` (every town's intents compared, still rendering only what changed);
 - the baseline: load, allocate, radio plan, intents and render of every device on both sides.
 
+All without the plan cache (countynet.plancache); benchmarks/diff_cached.py times the same diff
+with it.
+
     python benchmarks/review_national.py [--towns 57] [--base-stations 5] [--sites 117]
 """
 
@@ -29,10 +32,12 @@ from render_national import write_inventory
 
 from countynet.allocate.allocator import allocate
 from countynet.allocate.lockfile import write_lock
-from countynet.checks.engine import validate
+from countynet.checks.engine import run_rules
 from countynet.intent.build import build_intents
 from countynet.inventory.loader import load
 from countynet.inventory.topology import build
+from countynet.model import load_model
+from countynet.plancache import store
 from countynet.radio.plan import plan_radio
 from countynet.render.environment import TEMPLATES
 from countynet.render.renderer import render_intents
@@ -110,7 +115,8 @@ def main() -> None:
         refresh_lock(inv)
         git(top, "-c", "user.name=bench", "-c", "user.email=bench@example.org", "commit", "-qam", "add one site")
 
-        t_validate, _ = best(args.runs, lambda: validate(inv))
+        store.disable()  # this benchmark is the uncached figure
+        t_validate, _ = best(args.runs, lambda: run_rules(load_model(inv, cached=False)))  # not the process's model
         t_plan, plan = best(args.runs, lambda: compute_plan(inv, "HEAD~1", "HEAD"))
         t_full, full = best(args.runs, lambda: compute_plan(inv, "HEAD~1", "HEAD", full=True))
         t_base, n = best(max(1, args.runs - 1), lambda: baseline(top))

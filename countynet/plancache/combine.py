@@ -30,8 +30,18 @@ from typing import Any
 from countynet.findings import Finding
 from countynet.inventory import limits as lim
 from countynet.plancache import store
+from countynet.plancache.keys import digest
 from countynet.plancache.split import FolderInputs, TownInput, read_inputs
-from countynet.plancache.unit import SAMPLE_RULE, Sample, TownCheck, TownData, compute, folder_prefix, portable, restore
+from countynet.plancache.unit import (
+    SAMPLE_RULE,
+    TownCheck,
+    TownData,
+    compute,
+    folder_prefix,
+    portable,
+    restore,
+    sample_findings,
+)
 from countynet.radio import formulas as fx
 from countynet.radio.interference import HORIZON_KM, conflicts_among
 
@@ -50,32 +60,35 @@ class CachedSide:
     summary: dict[str, Any] = field(default_factory=dict)
     hits: int = 0
     computed: int = 0
+    _data: dict[str, TownData] = field(default_factory=dict)
 
     def data(self, towns: set[str]) -> dict[str, TownData] | None:
-        """Each town's data (recomputed when its entry is gone); None when a town no longer computes."""
+        """Each town's data (computed when not stored); None when a town no longer computes."""
         out = {}
         for name in sorted(towns & set(self.checks)):
             t = self.inputs.town(name)
             assert t is not None
-            data = store.read("data", t.key)
+            data = self._data.get(name) or store.read("data", t.key)
             if not isinstance(data, TownData):
-                got = _compute(self.inputs, t)
-                if got is None:
+                got = _compute(self.inputs, t, with_data=True)
+                if got is None or got[1] is None:
                     return None
                 data = got[1]
             out[name] = data
         return out
 
 
-def _compute(inputs: FolderInputs, t: TownInput) -> tuple[TownCheck, TownData] | None:
-    got = compute(inputs, t)
+def _compute(inputs: FolderInputs, t: TownInput, with_data: bool) -> tuple[TownCheck, TownData | None] | None:
+    got = compute(inputs, t, with_data)
     if got is not None:
         store.write("check", t.key, got[0])
-        store.write("data", t.key, got[1])
+        if got[1] is not None:
+            store.write("data", t.key, got[1])
     return got
 
 
-def _checks(inputs: FolderInputs, names: set[str] | None, side: CachedSide) -> bool:
+def _checks(inputs: FolderInputs, names: set[str] | None, data_for: set[str] | None, side: CachedSide) -> bool:
+    """Read or compute the checks of the towns in `names` (None: all); their data too when in `data_for`."""
     for t in inputs.towns:
         if names is not None and t.name not in names:
             continue
@@ -83,10 +96,12 @@ def _checks(inputs: FolderInputs, names: set[str] | None, side: CachedSide) -> b
         if isinstance(check, TownCheck) and check.town == t.name:
             side.hits += 1
         else:
-            got = _compute(inputs, t)
+            got = _compute(inputs, t, with_data=data_for is None or t.name in data_for)
             if got is None:
                 return False
             check = got[0]
+            if got[1] is not None:
+                side._data[t.name] = got[1]
             side.computed += 1
         if t.name in side.checks:
             return False  # two files, one town: CN101 in a whole-inventory run
@@ -144,19 +159,42 @@ def _separable(inputs: FolderInputs, checks: list[TownCheck]) -> bool:
     return _distinct(checks) and _quiet_air(checks)
 
 
-def first_samples(checks: list[TownCheck]) -> dict[Any, Sample]:
-    """CN521's device per template variant network-wide: the first of the towns' firsts."""
-    first: dict[Any, Sample] = {}
+def first_samples(checks: list[TownCheck]) -> dict[Any, tuple[str, str]]:
+    """CN521's device per template variant network-wide, as (town, host): the first of the towns' firsts."""
+    first: dict[Any, tuple[str, str]] = {}
     for c in checks:
         assert c.samples is not None
-        for variant, s in c.samples.items():
-            if variant not in first or s.host < first[variant].host:
-                first[variant] = s
+        for variant, host in c.samples.items():
+            if variant not in first or host < first[variant][1]:
+                first[variant] = (c.town, host)
     return first
 
 
+def _sample_findings(inputs: FolderInputs, checks: list[TownCheck]) -> list[Finding] | None:
+    """CN521's findings: each chosen device rendered and checked once, then kept under its town's key."""
+    wanted: dict[str, list[str]] = {}
+    for town, host in first_samples(checks).values():
+        wanted.setdefault(town, []).append(host)
+    out = []
+    for town, hosts in sorted(wanted.items()):
+        t = inputs.town(town)
+        assert t is not None
+        keys = {h: digest(t.key, h) for h in hosts}
+        found = {h: store.read("sample", k) for h, k in keys.items()}
+        missing = [h for h, f in found.items() if not isinstance(f, list)]
+        if missing:
+            got = sample_findings(inputs, t, missing)
+            if got is None:
+                return None
+            for h, fs in got.items():
+                store.write("sample", keys[h], fs)
+            found.update(got)
+        out += [f for h in hosts for f in found[h] or []]
+    return out
+
+
 def cached_side(root: Path, towns: set[str] | None = None, findings: bool = True) -> CachedSide | None:
-    """`root` as towns: with `findings`, every town's and the whole inventory's findings; else only `towns`.
+    """`root` as towns, with the data of `towns` (None: all) at hand; with `findings`, the whole inventory's findings.
 
     None when the folder cannot be judged town by town (see the module docstring): the caller then
     loads it as one, which is what a run without the cache does anyway.
@@ -165,18 +203,21 @@ def cached_side(root: Path, towns: set[str] | None = None, findings: bool = True
     if inputs is None:
         return None
     side = CachedSide(inputs, {})
-    if not _checks(inputs, None if findings else towns, side) or not side.checks:
+    if not _checks(inputs, None if findings else towns, towns, side) or not side.checks:
         return None
     checks = list(side.checks.values())
     if findings and not _separable(inputs, checks):
         return None
-    if not findings and not _distinct(checks):
-        return None
+    if not findings and (not _distinct(checks) or any(f.rule in FALLBACK_RULES for c in checks for f in c.findings)):
+        return None  # towns that refer to each other: judged together, as without the cache
     if findings:
         from countynet.checks.engine import _sort_key
 
+        samples = _sample_findings(inputs, checks)
+        if samples is None:
+            return None
         prefix = folder_prefix(root)
-        merged = [f for s in first_samples(checks).values() for f in restore(s.findings, prefix)]
+        merged = restore(samples, prefix)
         for c in checks:
             t = inputs.town(c.town)
             assert t is not None

@@ -8,8 +8,10 @@ for the towns a review looks at).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -31,12 +33,6 @@ SAMPLE_RULE = "CN521"  # put together across towns (combine.py), not per town
 
 
 @dataclass
-class Sample:
-    host: str
-    findings: list[Finding]
-
-
-@dataclass
 class TownCheck:
     """A town's findings (folder written as MARK) and the facts the cross-town rules need."""
 
@@ -52,7 +48,7 @@ class TownCheck:
     links_count: int
     owners: list[Owner] = field(default_factory=list)  # channel owners, light copies (no model objects)
     circle: tuple[float, float, float] | None = None  # lat, lon, km: every owner's radios lie within it
-    samples: dict[Any, Sample] | None = None  # CN521: variant -> the town's first device of it
+    samples: dict[Any, str] | None = None  # CN521: variant -> the town's first device of it (None: cannot tell)
 
 
 @dataclass
@@ -127,20 +123,6 @@ def _circle(owns: list[Owner]) -> tuple[float, float, float] | None:
     return c.lat, c.lon, max(fx.haversine_km(c.lat, c.lon, o.anchor.lat, o.anchor.lon) + reach_km(o) for o in owns)
 
 
-def _samples(model: Model) -> dict[Any, Sample] | None:
-    rule = RULES[SAMPLE_RULE]
-    chosen = platform_syntax.samples(model)
-    if chosen is None:
-        return None
-    out = {}
-    for variant, host in chosen.items():
-        issues = platform_syntax.sample_issues(model, host)
-        out[variant] = Sample(
-            host, [Finding(rule.id, i.severity or rule.severity, i.message, i.hint, i.at) for i in issues]
-        )
-    return out
-
-
 def _data(model: Model) -> TownData:
     from countynet.review.evaluate import _flat_lock
 
@@ -155,31 +137,35 @@ def _data(model: Model) -> TownData:
     )
 
 
-def compute(inputs: FolderInputs, town: TownInput) -> tuple[TownCheck, TownData] | None:
-    """Compute `town` alone; None when it does not load on its own (the whole inventory is then judged as one)."""
+@contextlib.contextmanager
+def _town_model(inputs: FolderInputs, town: TownInput) -> Iterator[tuple[Model, str, int | None] | None]:
+    """(the town's model, its folder as findings write it, the lock line its section starts at); None: no model."""
     load_rules()
     with tempfile.TemporaryDirectory(prefix="countynet-town-") as tmp:
         root = write_town_folder(inputs, town, Path(tmp) / "inventory")
         try:
             model = load_model(root, cached=False)
         except InventoryLoadError:
+            yield None
+            return
+        if len(model.inv.towns) != 1 or model.inv.towns[0].name != town.name:
+            yield None
+            return
+        yield model, folder_prefix(root), town.section[0] + 1 if town.section else None
+
+
+def compute(inputs: FolderInputs, town: TownInput, with_data: bool) -> tuple[TownCheck, TownData | None] | None:
+    """Compute `town` alone; None when it does not load on its own (the whole inventory is then judged as one)."""
+    with _town_model(inputs, town) as got:
+        if got is None:
             return None
-        inv = model.inv
-        if len(inv.towns) != 1 or inv.towns[0].name != town.name:
-            return None
-        t = inv.towns[0]
-        rules = {r for r, v in RULES.items() if v.scope == "model" and r != SAMPLE_RULE}
-        report = run_rules(model, rules)
-        section_line = town.section[0] + 1 if town.section else None
-        findings = _tokenise(report.findings, folder_prefix(root), section_line)
+        model, prefix, section_line = got
+        inv, t = model.inv, model.inv.towns[0]
+        report = run_rules(model, {r for r, v in RULES.items() if v.scope == "model" and r != SAMPLE_RULE})
         owns = _light_owners(model)
-        samples = _samples(model)
-        if samples is not None:
-            for s in samples.values():
-                s.findings = _tokenise(s.findings, folder_prefix(root), section_line)
         check = TownCheck(
             town=t.name,
-            findings=findings,
+            findings=_tokenise(report.findings, prefix, section_line),
             asn=t.asn,
             aggregate=str(t.aggregate),
             management=str(t.management),
@@ -190,6 +176,21 @@ def compute(inputs: FolderInputs, town: TownInput) -> tuple[TownCheck, TownData]
             links_count=report.summary["links"],
             owners=owns,
             circle=_circle(owns),
-            samples=samples,
+            samples=platform_syntax.samples(model),
         )
-        return check, _data(model)
+        return check, _data(model) if with_data else None
+
+
+def sample_findings(inputs: FolderInputs, town: TownInput, hosts: list[str]) -> dict[str, list[Finding]] | None:
+    """CN521's findings for the given devices of `town` (rendered and checked by their platform)."""
+    rule = RULES[SAMPLE_RULE]
+    with _town_model(inputs, town) as got:
+        if got is None:
+            return None
+        model, prefix, section_line = got
+        out = {}
+        for host in hosts:
+            issues = platform_syntax.sample_issues(model, host)
+            found = [Finding(rule.id, i.severity or rule.severity, i.message, i.hint, i.at) for i in issues]
+            out[host] = _tokenise(found, prefix, section_line)
+        return out

@@ -168,7 +168,7 @@ def test_moved_addresses_point_at_the_right_lock_lines(inv: Path) -> None:
 def test_damaged_entries_are_recomputed(inv: Path, cache: Path) -> None:
     expected = same_side(inv)
     entries = sorted(p for p in cache.rglob("*") if p.is_file())
-    assert len(entries) == 12
+    assert len(entries) > 12  # a check and data per town, and CN521's samples
     for i, p in enumerate(entries):
         p.write_bytes(b"not a pickle" if i % 2 else p.read_bytes()[: len(p.read_bytes()) // 2])
     after = combine.cached_side(inv)
@@ -199,7 +199,7 @@ def test_samples_are_the_network_wide_first_of_each_variant(inv: Path) -> None:
     got = combine.cached_side(inv)
     assert got is not None
     first = combine.first_samples(list(got.checks.values()))
-    assert {v: s.host for v, s in first.items()} == platform_syntax.samples(load_model(inv, cached=False))
+    assert {v: host for v, (_town, host) in first.items()} == platform_syntax.samples(load_model(inv, cached=False))
 
 
 def _moved_copy(check: TownCheck, town: str) -> TownCheck:
