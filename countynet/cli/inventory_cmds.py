@@ -50,7 +50,7 @@ def validate(json_out: bool = o.JSON) -> int:
                 console.print(f.format(), style="red" if f.severity == "error" else "yellow", markup=False,
                               soft_wrap=True)  # fmt: skip
         s = report.summary
-        if report.context is None:
+        if not report.summary:  # not loaded (a cached report has no model)
             summary(f"[red]inventory could not be loaded[/]: {report.errors} error(s)")
         else:
             summary(
@@ -59,7 +59,7 @@ def validate(json_out: bool = o.JSON) -> int:
                 f"[{'yellow' if report.warnings else 'green'}]{report.warnings} warnings[/] "
                 f"({report.seconds:.2f} s)"
             )
-    if report.context is None:
+    if not report.summary:  # not loaded (a cached report has no model)
         return INPUT_ERROR
     return FINDINGS if report.errors else OK
 

@@ -145,8 +145,6 @@ def _quiet_air(checks: list[TownCheck]) -> bool:
 
 
 def _separable(inputs: FolderInputs, checks: list[TownCheck]) -> bool:
-    if inputs.total_bytes > lim.current().total_bytes:
-        return False
     names = {c.town for c in checks}
     if inputs.lock is not None and inputs.lock_towns != names:
         return False
@@ -200,8 +198,8 @@ def cached_side(root: Path, towns: set[str] | None = None, findings: bool = True
     loads it as one, which is what a run without the cache does anyway.
     """
     inputs = read_inputs(root)
-    if inputs is None:
-        return None
+    if inputs is None or inputs.total_bytes > lim.current().total_bytes:
+        return None  # over the budget's total: the whole-inventory load says where
     side = CachedSide(inputs, {})
     if not _checks(inputs, None if findings else towns, towns, side) or not side.checks:
         return None

@@ -219,3 +219,33 @@ def test_a_neighbouring_towns_channel_is_judged_across_towns(inv: Path) -> None:
     checks = list(got.checks.values())
     assert combine._quiet_air(checks)
     assert not combine._quiet_air([*checks, _moved_copy(got.checks["thika"], "thika-east")])
+
+
+def _validate(inv: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    import json
+
+    from typer.testing import CliRunner
+
+    from countynet.cli.main import app
+
+    result = CliRunner().invoke(app, ["--inventory", str(inv), *extra, "validate", "--json"])
+    data = json.loads(result.stdout)
+    data.pop("seconds")
+    return result.exit_code, data
+
+
+def test_validate_command_reads_the_cache_and_says_the_same(inv: Path, cache: Path) -> None:
+    edit(inv / "towns/thika.yml", "  - name: thk-subcounty-treasury\n", SITE + "  - name: thk-subcounty-treasury\n")
+    without = _validate(inv, "--no-cache")
+    assert not cache.exists()
+    assert without[0] == 1 and any(f["rule"] == "CN210" for f in without[1]["findings"])
+    assert _validate(inv) == without  # cold: every town computed and stored
+    assert _validate(inv) == without  # warm: read back
+    assert cache.exists()
+
+
+def test_validate_command_on_a_broken_town_file(inv: Path) -> None:
+    edit(inv / "towns/webuye.yml", "asn: 65105", "asn: [65105]")
+    code, data = _validate(inv)
+    assert (code, data) == _validate(inv, "--no-cache")
+    assert code == 2 and data["findings"][0]["rule"] == "CN001"
