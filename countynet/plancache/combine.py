@@ -21,6 +21,7 @@ otherwise (`None`) the caller judges the inventory as one, exactly as without th
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
@@ -43,7 +44,7 @@ from countynet.plancache.unit import (
     sample_findings,
 )
 from countynet.radio import formulas as fx
-from countynet.radio.interference import HORIZON_KM, conflicts_among
+from countynet.radio.interference import HORIZON_KM, Owner, conflicts_among
 
 # A finding of these in any town means its text or presence may depend on other towns.
 FALLBACK_RULES = frozenset({"CN101", "CN102", "CN115", "CN117", "CN119", "CN210"})
@@ -61,6 +62,21 @@ class CachedSide:
     hits: int = 0
     computed: int = 0
     _data: dict[str, TownData] = field(default_factory=dict)
+
+    def owners(self, check: TownCheck) -> list[Owner] | None:
+        """The town's channel owners (read, or computed again when their entry is gone)."""
+        if check.owners or check.circle is None:
+            return check.owners
+        t = self.inputs.town(check.town)
+        assert t is not None
+        air = store.read("air", t.key)
+        if not isinstance(air, list):
+            got = _compute(self.inputs, t, with_data=False)
+            if got is None:
+                return None
+            air = got[0].owners
+        check.owners = air
+        return air
 
     def data(self, towns: set[str]) -> dict[str, TownData] | None:
         """Each town's data (computed when not stored); None when a town no longer computes."""
@@ -81,7 +97,8 @@ class CachedSide:
 def _compute(inputs: FolderInputs, t: TownInput, with_data: bool) -> tuple[TownCheck, TownData | None] | None:
     got = compute(inputs, t, with_data)
     if got is not None:
-        store.write("check", t.key, got[0])
+        store.write("check", t.key, dataclasses.replace(got[0], owners=[]))  # owners apart: seldom needed
+        store.write("air", t.key, got[0].owners)
         if got[1] is not None:
             store.write("data", t.key, got[1])
     return got
@@ -130,21 +147,33 @@ def _distinct(checks: list[TownCheck]) -> bool:
     return True
 
 
-def _quiet_air(checks: list[TownCheck]) -> bool:
-    """No channel owner of one town reaches a receiver of another (CN307 across towns would be empty)."""
-    with_air = [c for c in checks if c.circle is not None]
+def _quiet_air(side: CachedSide) -> bool:
+    """No channel owner of one town reaches a receiver of another (CN307 across towns would be empty).
+
+    Judged per pair of towns near enough to matter, and kept per pair of town keys.
+    """
+    with_air = [c for c in side.checks.values() if c.circle is not None]
+    key = {c.town: t.key for c in with_air if (t := side.inputs.town(c.town)) is not None}
     for a, b in itertools.combinations(with_air, 2):
         assert a.circle is not None and b.circle is not None
         apart = fx.haversine_km(a.circle[0], a.circle[1], b.circle[0], b.circle[1])
         if apart > a.circle[2] + b.circle[2] + HORIZON_KM + 1.0:
             continue  # no owner pair of these two towns can pass the interference gate
-        across = conflicts_among(a.owners + b.owners, pair=lambda x, y: x.anchor.town != y.anchor.town)
-        if across:
+        pair = digest("air", *sorted((key[a.town], key[b.town])))
+        heard = store.read("pair", pair)
+        if not isinstance(heard, bool):
+            oa, ob = side.owners(a), side.owners(b)
+            if oa is None or ob is None:
+                return False
+            heard = bool(conflicts_among(oa + ob, pair=lambda x, y: x.anchor.town != y.anchor.town))
+            store.write("pair", pair, heard)
+        if heard:
             return False
     return True
 
 
-def _separable(inputs: FolderInputs, checks: list[TownCheck]) -> bool:
+def _separable(side: CachedSide) -> bool:
+    inputs, checks = side.inputs, list(side.checks.values())
     names = {c.town for c in checks}
     if inputs.lock is not None and inputs.lock_towns != names:
         return False
@@ -154,7 +183,7 @@ def _separable(inputs: FolderInputs, checks: list[TownCheck]) -> bool:
         return False
     if any(c.samples is None for c in checks) or not set(checks[0].handoff_towns) <= names:
         return False
-    return _distinct(checks) and _quiet_air(checks)
+    return _distinct(checks) and _quiet_air(side)
 
 
 def first_samples(checks: list[TownCheck]) -> dict[Any, tuple[str, str]]:
@@ -204,7 +233,7 @@ def cached_side(root: Path, towns: set[str] | None = None, findings: bool = True
     if not _checks(inputs, None if findings else towns, towns, side) or not side.checks:
         return None
     checks = list(side.checks.values())
-    if findings and not _separable(inputs, checks):
+    if findings and not _separable(side):
         return None
     if not findings and (not _distinct(checks) or any(f.rule in FALLBACK_RULES for c in checks for f in c.findings)):
         return None  # towns that refer to each other: judged together, as without the cache

@@ -172,11 +172,17 @@ def _relocate(findings: list[Finding], root: Path, shown: str) -> list[Finding]:
     return out
 
 
-def evaluate(root: Path | None, scope: set[str] | None, rules: bool, shown: str | None = None) -> SideData:
-    """Load (and with `rules` fully validate) `root`; collect the data of the towns in `scope` (None: all)."""
+def evaluate(
+    root: Path | None, scope: set[str] | None, rules: bool, shown: str | None = None, whole: Path | None = None
+) -> SideData:
+    """Load (and with `rules` fully validate) `root`; collect the data of the towns in `scope` (None: all).
+
+    `whole`: the folder `root` was cut from (reduced_copy); the plan cache reads the towns from it,
+    so that its entries are those any other run on that revision wrote.
+    """
     if root is None:
         return SideData(loaded=False)
-    cached = _from_cache(root, scope, rules, shown)
+    cached = _from_cache(whole or root, scope, rules, shown)
     if cached is not None:
         return cached
     if rules:

@@ -337,7 +337,7 @@ def compute_plan(inventory: Path, base: str, head: str | None = None, full: bool
             base_side = SideData()  # no town in scope exists on the base: nothing to load there
         else:
             try:
-                base_side = evaluate(base_dir, scope, rules=False, shown=shown)
+                base_side = evaluate(base_dir, scope, rules=False, shown=shown, whole=base_root)
             except CountynetError as exc:
                 base_side = SideData(loaded=False)
                 plan.notes.append(f"the inventory at {base} cannot be loaded ({exc.what})")
