@@ -253,3 +253,27 @@ def test_validate_command_on_a_broken_town_file(inv: Path) -> None:
     code, data = _validate(inv)
     assert (code, data) == _validate(inv, "--no-cache")
     assert code == 2 and data["findings"][0]["rule"] == "CN001"
+
+
+def test_cn521_findings_come_from_the_network_wide_samples(inv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from countynet import platforms
+
+    real = platforms.get
+
+    def strict(name: str) -> Any:  # a command database that refuses the first line of every RouterOS config
+        row = real(name)
+        if name != "routeros":
+            return row
+        return dataclasses.replace(row, validator=lambda text: [f"line 1:1: refused {text.splitlines()[0][:30]!r}"])
+
+    monkeypatch.setattr(platforms, "get", strict)
+    edit(inv / "towns/webuye.yml", "- name: wby-police-station", "- name: aaa-police-station")
+    refresh_lock(inv)  # webuye now holds the network-wide first of a variant malindi held
+    assert combine.cached_side(inv) is not None  # answered town by town
+    found = same_side(inv)
+    hosts = sorted(f["message"].split(":")[0] for f in found if f["rule"] == "CN521")
+    model = load_model(inv, cached=False)
+    chosen = platform_syntax.samples(model)
+    assert chosen is not None
+    assert hosts == sorted(h for h in chosen.values() if model.platform_of(h) == "routeros")
+    assert "aaa-police-station" in hosts and "mld-agriculture-office" not in hosts
