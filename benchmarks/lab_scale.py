@@ -1,15 +1,21 @@
 """Measure the virtual lab at scale: N FRR routers (chain or binary tree), up/down time and memory.
 
 Usage (root, under the heavy-work lock):
-    flock /tmp/cn-heavy.lock python benchmarks/lab_scale.py [-n 900] [--parallel 4] [--tree]
-        [--daemons zebra,ospfd | --daemons all] [--ssh-workers 8]
+    flock /tmp/cn-heavy.lock python benchmarks/lab_scale.py [-n 900] [--baseline-n 100] [--parallel 4]
+        [--tree] [--daemons zebra,ospfd | --daemons all] [--no-share] [--ssh-workers 8]
 
 Routers run the daemons countynet.lab starts for every agency and base-station router (zebra,
 ospfd, bgpd: no staticd without static routes); `--daemons all` adds staticd as every router ran
-before. Prints seconds to bring the lab up and down, host memory used (MemAvailable drop) and the
-PSS of the lab's processes, logs in over SSH to every router (lab key, strict host keys) and runs a
-command there, and checks that down leaves no process, namespace or state behind. Each figure is
-printed beside the previous run's (.countynet/bench/lab_scale-*.json).
+before. The lab merges the identical memory pages of its routers (countynet.lab.share);
+`--no-share` starts them as separate copies, as the lab did before.
+
+Prints, per lab: seconds to bring it up and down, host memory used (MemAvailable drop: processes
+plus kernel objects), its peak during bring-up, and once the kernel has merged the shared pages;
+the PSS of the lab's processes per process type; a real SSH login (lab key, strict host keys) and
+`vtysh -c 'show version'` on every router; and that down leaves no process, namespace or state.
+The baseline printed beside it is measured in the same run: a smaller lab (--baseline-n) started
+the old way (separate copies), compared per router. The previous run's figures
+(.countynet/bench/lab_scale-*.json) are printed too when there are any.
 """
 
 from __future__ import annotations
@@ -18,14 +24,16 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from ipaddress import IPv4Interface, IPv4Network
 from pathlib import Path
 from typing import Any
 
 from countynet.drivers.ssh import SSHError, SSHExec
-from countynet.lab import Lab, LabSpec, Link, RouterNode, lab_down, lab_up
+from countynet.lab import Lab, LabSpec, Link, RouterNode, lab_down, lab_up, share
 from countynet.lab.spec import ROUTER_DAEMONS, Node
 from countynet.lab.state import netns_inode, state_root
 from countynet.lab.teardown import procs_in_netns
@@ -41,16 +49,44 @@ def mem_available_mib() -> float:
     return 0.0
 
 
-def pss_mib(pids: list[int]) -> float:
-    total = 0
+class PeakUse:
+    """Samples MemAvailable in the background: the most memory the lab took while coming up."""
+
+    def __init__(self, before: float) -> None:
+        self.before, self.low = before, before
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.low = min(self.low, mem_available_mib())
+
+    def __enter__(self) -> PeakUse:
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+    @property
+    def peak(self) -> float:
+        return self.before - self.low
+
+
+def pss_by_type(pids: list[int]) -> dict[str, dict[str, float]]:
+    """Per process name (zebra, bgpd, sshd, sleep...): count and summed PSS in MiB."""
+    out: dict[str, dict[str, float]] = defaultdict(lambda: {"n": 0, "pss_mib": 0.0})
     for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+            kib = next(int(x.split()[1]) for x in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                       if x.startswith("Pss:"))  # fmt: skip
+        except (OSError, StopIteration):
+            continue
+        out[comm]["n"] += 1
+        out[comm]["pss_mib"] += kib / 1024
+    return {k: {"n": v["n"], "pss_mib": round(v["pss_mib"], 1)} for k, v in sorted(out.items())}
 
 
 def spec(name: str, n: int, tree: bool, mgmt: str, daemons: tuple[str, ...]) -> LabSpec:
@@ -79,67 +115,109 @@ def ssh_login(lab: Lab, router: str) -> bool:
         ssh.close()
 
 
-def measure(args: argparse.Namespace, daemons: tuple[str, ...]) -> dict[str, Any]:
-    name = f"bench{os.getpid()}"
+def measure(args: argparse.Namespace, n: int, daemons: tuple[str, ...], shared: bool) -> dict[str, Any]:
+    name = f"bench{os.getpid()}-{n}"
     before = mem_available_mib()
+    ksm0 = share.counters()
     t0 = time.monotonic()
     inodes: set[int] = set()
+    fig: dict[str, Any] = {"routers": n, "daemons": list(daemons), "shared": shared}
     try:
-        lab = lab_up(spec(name, args.n, args.tree, args.mgmt, daemons), parallel=args.parallel,
-                     progress=sys.stderr.isatty(), persistent=False)  # fmt: skip
-        up_s = time.monotonic() - t0
-        time.sleep(2)
-        used = before - mem_available_mib()
+        with PeakUse(before) as peak:
+            lab = lab_up(spec(name, n, args.tree, args.mgmt, daemons), parallel=args.parallel,
+                         progress=sys.stderr.isatty(), persistent=False, shared_memory=shared)  # fmt: skip
+            fig["up_s"] = round(time.monotonic() - t0, 1)
+            time.sleep(2)
+            fig["mem_up_mib"] = round(before - mem_available_mib())
+            fig["shared"] = bool(lab.state.data.get("shared_memory"))
+            if fig["shared"]:
+                fig["settle_s"] = round(share.wait_settled(args.settle), 1)
+        fig["mem_peak_mib"] = round(peak.peak)
+        fig["mem_mib"] = round(before - mem_available_mib())
+        fig["mem_mib_per_router"] = round(fig["mem_mib"] / n, 2)
+        ksm1 = share.counters()
+        fig["ksm_saved_mib"] = round((ksm1.get("pages_sharing", 0) - ksm0.get("pages_sharing", 0)) * 4 / 1024)
         inodes = {i for i in (netns_inode(lab.netns(r)) for r in lab.routers) if i}
         procs = procs_in_netns(inodes)
-        pss = pss_mib(procs)
+        fig["by_type"] = pss_by_type(procs)
+        fig["processes"] = len(procs)
+        fig["pss_mib"] = round(sum(v["pss_mib"] for v in fig["by_type"].values()))
         t = time.monotonic()
         with ThreadPoolExecutor(args.ssh_workers) as pool:
-            ok = sum(pool.map(lambda r: ssh_login(lab, r), lab.routers))
-        ssh_s = time.monotonic() - t
+            fig["ssh_ok"] = sum(pool.map(lambda r: ssh_login(lab, r), lab.routers))
+        fig["ssh_s"] = round(time.monotonic() - t, 1)
     finally:
         t1 = time.monotonic()
-        removed = lab_down(name)
-        down_s = time.monotonic() - t1
+        fig["removed"] = lab_down(name)
+        fig["down_s"] = round(time.monotonic() - t1, 1)
     left = procs_in_netns(inodes)
-    netns_left = sum(1 for p in Path("/run/netns").glob(f"*{name}*")) if Path("/run/netns").exists() else 0
+    netns_left = sum(1 for p in Path("/run/netns").glob(f"*{name}-*")) if Path("/run/netns").exists() else 0
+    fig["clean"] = not left and not netns_left and not (state_root() / name).exists()
+    fig["load"] = round(os.getloadavg()[0], 2)
+    return fig
+
+
+def per_router(fig: dict[str, Any]) -> dict[str, float]:
+    n = fig["routers"]
     return {
-        "routers": args.n, "daemons": list(daemons), "up_s": round(up_s, 1), "down_s": round(down_s, 1),
-        "mem_mib": round(used), "mem_mib_per_router": round(used / args.n, 1), "pss_mib": round(pss),
-        "processes": len(procs), "ssh_ok": ok, "ssh_s": round(ssh_s, 1), "removed": removed,
-        "clean": not left and not netns_left and not (state_root() / name).exists(),
-    }  # fmt: skip
+        "up s/router": round(fig["up_s"] / n, 3),
+        "down s/router": round(fig["down_s"] / n, 3),
+        "SSH s/router": round(fig["ssh_s"] / n, 3),
+        "MiB/router (MemAvailable)": round(fig["mem_mib"] / n, 2),
+        "peak MiB/router": round(fig["mem_peak_mib"] / n, 2),
+        "PSS MiB/router": round(fig["pss_mib"] / n, 2),
+    }
+
+
+def report(fig: dict[str, Any], base: dict[str, Any] | None, prev: dict[str, Any]) -> None:
+    n = fig["routers"]
+    print(f"{n} routers ({'+'.join(fig['daemons'])}, memory {'shared' if fig['shared'] else 'separate'}): "
+          f"up {fig['up_s']} s, down {fig['down_s']} s, SSH login + vtysh {fig['ssh_ok']}/{n} in {fig['ssh_s']} s")  # fmt: skip
+    settle = f", after {fig['settle_s']} s of merging (KSM saved {fig['ksm_saved_mib']} MiB)" if fig["shared"] else ""
+    print(f"memory: {fig['mem_mib']} MiB ({fig['mem_mib_per_router']} MiB/router){settle}; peak while coming "
+          f"up {fig['mem_peak_mib']} MiB; right after up {fig['mem_up_mib']} MiB; MemAvailable left "
+          f"{round(mem_available_mib())} MiB after down")  # fmt: skip
+    print(f"lab processes {fig['processes']}, PSS {fig['pss_mib']} MiB; per process type (PSS MiB each):")
+    for comm, v in fig["by_type"].items():
+        print(f"  {comm:10} x{v['n']:<5} {v['pss_mib'] / v['n']:6.2f}")
+    print(f"down: removed {fig['removed']}, nothing left behind: {fig['clean']}; load average {fig['load']}")
+    cols = [("this run", fig)] + ([(f"baseline, same run ({base['routers']} routers, separate copies)", base)]
+                                  if base else [])  # fmt: skip
+    if prev:
+        cols.append((f"previous run ({prev.get('when', '?')}, {prev['routers']} routers)", prev))
+    rows = {label: per_router(f) for label, f in cols}
+    print(f"\n{'per router':28}" + "".join(f"{label[:44]:>46}" for label in rows))
+    for key in rows["this run"]:
+        print(f"{key:28}" + "".join(f"{r[key]:>46}" for r in rows.values()))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=160)
+    ap.add_argument("--baseline-n", type=int, default=0, help="first a lab of this size started the old way")
     ap.add_argument("--parallel", type=int, default=4)
     ap.add_argument("--tree", action="store_true", help="binary tree instead of a chain")
     ap.add_argument("--mgmt", default="172.29.0.0/16")
     ap.add_argument("--daemons", default=",".join(SITE_DAEMONS), help="comma-separated, or 'all'")
+    ap.add_argument("--no-share", action="store_true", help="separate copies (no page merging)")
+    ap.add_argument("--settle", type=float, default=240.0, help="at most this long waiting for page merging")
     ap.add_argument("--ssh-workers", type=int, default=8)
     args = ap.parse_args()
     daemons = ROUTER_DAEMONS if args.daemons == "all" else tuple(args.daemons.split(","))
-    key = f"{args.n}-{'tree' if args.tree else 'chain'}-{'+'.join(daemons)}"
+    key = f"{args.n}-{'tree' if args.tree else 'chain'}-{'+'.join(daemons)}{'-noshare' if args.no_share else ''}"
     store = BENCH_DIR / f"lab_scale-{key}.json"
     prev = json.loads(store.read_text()) if store.exists() else {}
-    fig = measure(args, daemons)
+    base = measure(args, args.baseline_n, daemons, shared=False) if args.baseline_n else None
+    fig = measure(args, args.n, daemons, shared=not args.no_share)
     fig["when"] = time.strftime("%Y-%m-%d %H:%M")
-    fig["load"] = round(os.getloadavg()[0], 2)
-
-    def was(k: str) -> str:
-        return f" (previous {prev[k]})" if k in prev else ""
-
-    print(f"{args.n} routers ({key}, parallel {args.parallel}): up {fig['up_s']} s{was('up_s')}, "
-          f"down {fig['down_s']} s{was('down_s')}")  # fmt: skip
-    print(f"memory: host MemAvailable -{fig['mem_mib']} MiB{was('mem_mib')} ({fig['mem_mib_per_router']} MiB/router); "
-          f"lab processes {fig['processes']}, PSS {fig['pss_mib']} MiB{was('pss_mib')}")  # fmt: skip
-    print(f"SSH login + vtysh: {fig['ssh_ok']}/{args.n} in {fig['ssh_s']} s{was('ssh_s')}")
-    print(f"down: removed {fig['removed']}, nothing left behind: {fig['clean']}; load average {fig['load']}")
+    if base:
+        report(base, None, {})
+        print()
+    report(fig, base, prev)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    store.write_text(json.dumps(fig, indent=1))
-    return 0 if fig["ssh_ok"] == args.n and fig["clean"] else 1
+    store.write_text(json.dumps({**fig, "baseline": base}, indent=1))
+    ok = fig["ssh_ok"] == args.n and fig["clean"] and (base is None or (base["ssh_ok"] == base["routers"] and base["clean"]))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from countynet.errors import CountynetError
-from countynet.lab import netplan, node
+from countynet.lab import netplan, node, share
 from countynet.lab.manager import Lab, _run, require_lab_host
 from countynet.lab.spec import LAB_PLATFORM, HostNode, LabSpec, PopNode, RouterNode
 from countynet.lab.state import LabState, lab_dirs, lab_tag, netns_inode, netns_name, state_root
@@ -83,10 +83,13 @@ def lab_up(
     parallel: int = 4,
     progress: bool = True,
     persistent: bool = True,
+    shared_memory: bool = True,
 ) -> Lab:
-    """Build the lab. persistent=False ties it to this process: cleanup_stale() removes it once we are gone."""
+    """Build the lab. persistent=False ties it to this process: cleanup_stale() removes it once we are gone.
+    shared_memory: identical pages of the nodes' processes are merged by the kernel (countynet.lab.share)."""
     _preflight(spec)
     _raise_neighbour_limits()
+    shared_memory = shared_memory and share.enable()
     root_link = state_root() / spec.name
     lab_dir = Path(state_dir) if state_dir else root_link
     st = LabState.create(lab_dir, spec.name, persistent)
@@ -100,6 +103,7 @@ def lab_up(
         root_links=np_.root_links,
         nodes={n.name: _node_record(spec, n) for n in spec.nodes},
         mgmt_gateways=[str(g) for g in spec.mgmt_gateways],
+        shared_memory=shared_memory,
     )
     lab = Lab(st)
     frr_nodes = [n for n in spec.nodes if isinstance(n, RouterNode | PopNode)]
@@ -107,7 +111,7 @@ def lab_up(
     try:
         with _Progress(progress, steps, f"lab {spec.name}") as bar, ThreadPoolExecutor(max(1, parallel)) as pool:
             _network(lab, st, np_, pool, bar)
-            _start_nodes(lab, st, spec, frr_nodes, pool, bar)
+            _start_nodes(lab, st, spec, frr_nodes, pool, bar, shared_memory)
             _write_access_files(lab, spec)
             bar.step("inventory")
     except BaseException as exc:
@@ -138,7 +142,7 @@ def _network(lab: Lab, st: LabState, np_: netplan.NetPlan, pool: ThreadPoolExecu
 
 
 def _start_nodes(lab: Lab, st: LabState, spec: LabSpec, frr_nodes: list[RouterNode | PopNode],
-                 pool: ThreadPoolExecutor, bar: _Progress) -> None:  # fmt: skip
+                 pool: ThreadPoolExecutor, bar: _Progress, shared: bool) -> None:  # fmt: skip
     """Per FRR node: its files and host key, then holder, daemons, sshd (and a PoP's listeners)."""
     (lab.dir / "ssh").mkdir(mode=0o700, exist_ok=True)
     if not lab.key_file.exists():
@@ -158,8 +162,8 @@ def _start_nodes(lab: Lab, st: LabState, spec: LabSpec, frr_nodes: list[RouterNo
 
     def start(n: RouterNode | PopNode) -> None:
         d = lab.node_dir(n.name)
-        pid = node.start_holder(st, d, n.name)
-        node.start_daemons(d, n.name, pid)
+        pid = node.start_holder(st, d, n.name, shared=shared)
+        node.start_daemons(d, n.name, pid, shared)
         if isinstance(n, PopNode) and n.services:
             st.set_node(n.name, listener_pid=node.start_listener(d, n, pid))
         bar.step(n.name)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from countynet.lab import share
 from countynet.lab.spec import PopNode, RouterNode
 from countynet.lab.state import NODE_INNER_DIR, LabState, netns_name
 from countynet.resources import resource_path
@@ -138,7 +139,7 @@ def nsenter_argv(holder_pid: int, argv: list[str], net_only: bool = False) -> li
     return ["nsenter", "-t", str(holder_pid), "-m", "-u", "-n", "-w", "--", *argv]
 
 
-def start_holder(state: LabState, node_dir: Path, name: str, forward: bool = True) -> int:
+def start_holder(state: LabState, node_dir: Path, name: str, forward: bool = True, shared: bool = False) -> int:
     """Start the namespace holder, record its PID, wait until it has set up the mounts."""
     ns = netns_name(state.name, name)
     log = open(node_dir / "holder.log", "w")  # noqa: SIM115 - handed to the child
@@ -152,6 +153,7 @@ def start_holder(state: LabState, node_dir: Path, name: str, forward: bool = Tru
         stderr=log,
         start_new_session=True,
         text=True,
+        preexec_fn=share.mergeable_child if shared else None,
     )  # fmt: skip
     log.close()
     (node_dir / "holder.pid").write_text(f"{proc.pid}\n")
@@ -166,12 +168,14 @@ def start_holder(state: LabState, node_dir: Path, name: str, forward: bool = Tru
     return proc.pid
 
 
-def start_daemons(node_dir: Path, name: str, holder_pid: int) -> None:
+def start_daemons(node_dir: Path, name: str, holder_pid: int, shared: bool = False) -> None:
+    """Run the node's start.sh (FRR daemons, `vtysh -b`, sshd); shared: their memory is mergeable."""
     r = subprocess.run(
         nsenter_argv(holder_pid, ["/bin/sh", f"{NODE_INNER_DIR}/start.sh"]),
         capture_output=True,
         text=True,
         timeout=120,
+        preexec_fn=share.mergeable_child if shared else None,
     )
     if r.returncode != 0:
         raise NodeStartError(f"{name}: daemon start failed (rc {r.returncode}): {r.stderr.strip()[-500:]}")
