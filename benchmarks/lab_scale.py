@@ -130,6 +130,7 @@ def measure(args: argparse.Namespace, n: int, daemons: tuple[str, ...], shared: 
             time.sleep(2)
             fig["mem_up_mib"] = round(before - mem_available_mib())
             fig["shared"] = bool(lab.state.data.get("shared_memory"))
+            fig["timings"] = lab.state.data.get("timings", {})
             if fig["shared"]:
                 fig["settle_s"] = round(share.wait_settled(args.settle), 1)
         fig["mem_peak_mib"] = round(peak.peak)
@@ -177,6 +178,8 @@ def report(fig: dict[str, Any], base: dict[str, Any] | None, prev: dict[str, Any
     print(f"memory: {fig['mem_mib']} MiB ({fig['mem_mib_per_router']} MiB/router){settle}; peak while coming "
           f"up {fig['mem_peak_mib']} MiB; right after up {fig['mem_up_mib']} MiB; MemAvailable left "
           f"{round(mem_available_mib())} MiB after down")  # fmt: skip
+    print("bring-up phases (s; *_thread_s summed over the parallel workers):",
+          ", ".join(f"{k} {v}" for k, v in fig.get("timings", {}).items()))
     print(f"lab processes {fig['processes']}, PSS {fig['pss_mib']} MiB; per process type (PSS MiB each):")
     for comm, v in fig["by_type"].items():
         print(f"  {comm:10} x{v['n']:<5} {v['pss_mib'] / v['n']:6.2f}")

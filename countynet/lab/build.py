@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from ipaddress import IPv4Interface, IPv4Network
@@ -108,10 +109,12 @@ def lab_up(
     lab = Lab(st)
     frr_nodes = [n for n in spec.nodes if isinstance(n, RouterNode | PopNode)]
     steps = 5 + len(frr_nodes)
+    t0, timings = time.monotonic(), {}
     try:
         with _Progress(progress, steps, f"lab {spec.name}") as bar, ThreadPoolExecutor(max(1, parallel)) as pool:
             _network(lab, st, np_, pool, bar)
-            _start_nodes(lab, st, spec, frr_nodes, pool, bar, shared_memory)
+            timings["network_s"] = round(time.monotonic() - t0, 2)
+            _start_nodes(lab, st, spec, frr_nodes, pool, bar, shared_memory, timings)
             _write_access_files(lab, spec)
             bar.step("inventory")
     except BaseException as exc:
@@ -120,7 +123,8 @@ def lab_up(
         if isinstance(exc, node.NodeStartError):
             raise CountynetError(f"lab {spec.name}: {exc}") from exc
         raise
-    st.update(status="up")
+    timings["total_s"] = round(time.monotonic() - t0, 2)
+    st.update(status="up", timings=timings)
     return lab
 
 
@@ -142,7 +146,7 @@ def _network(lab: Lab, st: LabState, np_: netplan.NetPlan, pool: ThreadPoolExecu
 
 
 def _start_nodes(lab: Lab, st: LabState, spec: LabSpec, frr_nodes: list[RouterNode | PopNode],
-                 pool: ThreadPoolExecutor, bar: _Progress, shared: bool) -> None:  # fmt: skip
+                 pool: ThreadPoolExecutor, bar: _Progress, shared: bool, timings: dict[str, float]) -> None:  # fmt: skip
     """Per FRR node: its files and host key, then holder, daemons, sshd (and a PoP's listeners)."""
     (lab.dir / "ssh").mkdir(mode=0o700, exist_ok=True)
     if not lab.key_file.exists():
@@ -157,19 +161,33 @@ def _start_nodes(lab: Lab, st: LabState, spec: LabSpec, frr_nodes: list[RouterNo
         if isinstance(n, RouterNode):
             node.make_host_key(d)
 
+    t0 = time.monotonic()
     list(pool.map(prep, frr_nodes))
     bar.step("node files")
+    timings["node_files_s"] = round(time.monotonic() - t0, 2)
+    t0 = time.monotonic()
+
+    spent: dict[str, list[float]] = {"holders": [], "daemons": []}  # per node, summed over threads
 
     def start(n: RouterNode | PopNode) -> None:
         d = lab.node_dir(n.name)
+        began = time.monotonic()
         pid = node.start_holder(st, d, n.name, shared=shared)
+        held = time.monotonic()
         node.start_daemons(d, n.name, pid, shared)
+        spent["holders"].append(held - began)
+        spent["daemons"].append(time.monotonic() - held)
         if isinstance(n, PopNode) and n.services:
             st.set_node(n.name, listener_pid=node.start_listener(d, n, pid))
         bar.step(n.name)
 
-    for fut in [pool.submit(start, n) for n in frr_nodes]:
-        fut.result()
+    try:
+        for fut in [pool.submit(start, n) for n in frr_nodes]:
+            fut.result()
+    finally:
+        st.flush()
+    timings["processes_s"] = round(time.monotonic() - t0, 2)
+    timings |= {f"{k}_thread_s": round(sum(v), 2) for k, v in spent.items()}
 
 
 def _each(pool: ThreadPoolExecutor, work: dict[str, Any], fn: Callable[[str, Any], None]) -> None:

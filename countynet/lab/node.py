@@ -13,6 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization as ser
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from countynet.lab import share
 from countynet.lab.spec import PopNode, RouterNode
 from countynet.lab.state import NODE_INNER_DIR, LabState, netns_name
@@ -118,13 +121,16 @@ def prepare_dir(node_dir: Path, node: RouterNode | PopNode, public_key: str | No
 
 
 def make_host_key(node_dir: Path) -> None:
+    """The node's sshd host key, in OpenSSH format as ssh-keygen writes it (made here: no process)."""
     key = node_dir / "ssh/ssh_host_ed25519_key"
-    if not key.exists():
-        subprocess.run(
-            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", node_dir.name, "-f", str(key)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    if key.exists():
+        return
+    priv = Ed25519PrivateKey.generate()
+    fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(priv.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.OpenSSH, ser.NoEncryption()))
+    pub = priv.public_key().public_bytes(ser.Encoding.OpenSSH, ser.PublicFormat.OpenSSH).decode()
+    key.with_suffix(".pub").write_text(f"{pub} {node_dir.name}\n")
 
 
 def host_key_line(node_dir: Path) -> str:
@@ -157,7 +163,7 @@ def start_holder(state: LabState, node_dir: Path, name: str, forward: bool = Tru
     )  # fmt: skip
     log.close()
     (node_dir / "holder.pid").write_text(f"{proc.pid}\n")
-    state.set_node(name, holder_pid=proc.pid)
+    state.set_node(name, lazy=True, holder_pid=proc.pid)  # teardown also reads holder.pid
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     proc.stdout.close()

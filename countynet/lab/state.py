@@ -55,10 +55,16 @@ def pid_alive(pid: int) -> bool:
 class LabState:
     """The JSON state file of one lab, rewritten atomically after every change (thread-safe)."""
 
+    # A lazy change is written at most this often: a 900-node lab would otherwise rewrite its
+    # (~250 kB) state once per node started.
+    LAZY_SAVE_S = 0.5
+
     def __init__(self, directory: Path, data: dict[str, Any]) -> None:
         self.dir = directory
         self.data = data
         self._lock = threading.Lock()
+        self._saved_at = 0.0
+        self._dirty = False
 
     @classmethod
     def create(cls, directory: Path, name: str, persistent: bool) -> LabState:
@@ -92,11 +98,13 @@ class LabState:
 
     def save(self) -> None:
         tmp = self.dir / (STATE_FILE + ".tmp")
+        text = json.dumps(self.data, sort_keys=True)  # one shot, no indent: the C encoder
         with open(tmp, "w") as f:
-            json.dump(self.data, f, indent=1, sort_keys=True)
+            f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.dir / STATE_FILE)
+        self._saved_at, self._dirty = time.monotonic(), False
 
     def record(self, key: str, *values: Any) -> None:
         """Append to a list in the state and persist it before the caller creates the objects."""
@@ -112,10 +120,20 @@ class LabState:
             self.data.update(fields)
             self.save()
 
-    def set_node(self, node: str, **fields: Any) -> None:
+    def set_node(self, node: str, lazy: bool = False, **fields: Any) -> None:
+        """lazy: for what teardown can also find without the state (a PID with a pid file in the
+        node folder); written within LAZY_SAVE_S, or by flush()."""
         with self._lock:
             self.data["nodes"].setdefault(node, {}).update(fields)
-            self.save()
+            if not lazy or time.monotonic() - self._saved_at >= self.LAZY_SAVE_S:
+                self.save()
+            else:
+                self._dirty = True
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._dirty:
+                self.save()
 
     @property
     def name(self) -> str:
