@@ -1,9 +1,10 @@
 """An inventory folder cut into towns: each town's own inputs, and a one-town folder to compute it in.
 
-A one-town folder holds the shared files, the town's file under its own name and the lock with
-every other town's section blanked line for line, so that every position a finding names (file,
-line, column) is the one the whole inventory would name (positions inside the town's own section
-of the lock are kept relative to the section, which moves when an earlier town grows).
+A one-town folder holds the shared files, the town's file under its own name and the lock's
+header with the town's own section: every position a finding names in the town's file, the shared
+files and the lock's header is the one the whole inventory would name; positions inside the
+town's section of the lock are kept relative to the section (unit.py), which moves anyway when an
+earlier town grows.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class FolderInputs:
     towns: list[TownInput]
     lock: list[str] | None  # the lock's lines (None: no lock file)
     lock_towns: set[str] = field(default_factory=set)
+    towns_line: int = 0  # index of the lock's `towns:` line
     total_bytes: int = 0
 
     def town(self, name: str) -> TownInput | None:
@@ -107,7 +109,7 @@ def read_inputs(root: Path) -> FolderInputs | None:
         cut = _sections(lines)
         if cut is None:
             return None
-        inputs.lock, inputs.lock_towns = lines, set(cut[1])
+        inputs.lock, inputs.lock_towns, inputs.towns_line = lines, set(cut[1]), cut[0]
         inputs.total_bytes += len(raw)
         for t in towns:
             t.section = cut[1].get(t.name)
@@ -124,14 +126,18 @@ def read_inputs(root: Path) -> FolderInputs | None:
 
 
 def write_town_folder(inputs: FolderInputs, town: TownInput, dest: Path) -> Path:
-    """A folder holding the shared files, `town`'s file and the lock blanked outside its section."""
+    """A folder holding the shared files, `town`'s file and the lock's header with the town's section only."""
     (dest / TOWNS_DIR).mkdir(parents=True)
     for name, data in inputs.shared.items():
         (dest / name).write_bytes(data)
     (dest / town.file).write_bytes(town.data)
     if inputs.lock is not None:
-        first, end = town.section or (0, 0)
-        cut = inputs.lock.index("towns:\n")
-        kept = [line if i <= cut or first <= i < end else "\n" for i, line in enumerate(inputs.lock)]
-        (dest / LOCK_FILE).write_text("".join(kept), encoding="utf-8")
+        head = inputs.lock[: inputs.towns_line + 1]
+        body = inputs.lock[slice(*town.section)] if town.section else []
+        (dest / LOCK_FILE).write_text("".join(head + body), encoding="utf-8")
     return dest
+
+
+def unit_section_line(inputs: FolderInputs, town: TownInput) -> int | None:
+    """The line the town's section starts at in its one-town folder's lock (1-based)."""
+    return inputs.towns_line + 2 if town.section else None

@@ -23,7 +23,7 @@ from countynet.checks.rules import platform_syntax
 from countynet.findings import Finding
 from countynet.inventory.loader import LOCK_FILE, _display
 from countynet.model import InventoryLoadError, Model, load_model
-from countynet.plancache.split import FolderInputs, TownInput, write_town_folder
+from countynet.plancache.split import FolderInputs, TownInput, unit_section_line, write_town_folder
 from countynet.radio import formulas as fx
 from countynet.radio.interference import Owner, owners, reach_km
 
@@ -151,7 +151,7 @@ def _town_model(inputs: FolderInputs, town: TownInput) -> Iterator[tuple[Model, 
         if len(model.inv.towns) != 1 or model.inv.towns[0].name != town.name:
             yield None
             return
-        yield model, folder_prefix(root), town.section[0] + 1 if town.section else None
+        yield model, folder_prefix(root), unit_section_line(inputs, town)
 
 
 def compute(inputs: FolderInputs, town: TownInput, with_data: bool) -> tuple[TownCheck, TownData | None] | None:
