@@ -277,3 +277,48 @@ def test_cn521_findings_come_from_the_network_wide_samples(inv: Path, monkeypatc
     assert chosen is not None
     assert hosts == sorted(h for h in chosen.values() if model.platform_of(h) == "routeros")
     assert "aaa-police-station" in hosts and "mld-agriculture-office" not in hosts
+
+
+def _add_town(inv: Path, south: bool = True, allocated: bool = False) -> None:
+    """Juja: thika's file under another name, ASN, blocks and device names, 220 km south (its channels
+    unheard in thika); no lock section yet."""
+    text = (inv / "towns/thika.yml").read_text()
+    for old, new in (("name: thika", "name: juja"), ("thk-", "jja-"), ("asn: 65101", "asn: 65107"),
+                     ("10.96.0.0/19", "10.96.192.0/19"), ("172.28.1.0/24", "172.28.7.0/24"), ("lat: -1.", "lat: -3." if south else "lat: -1.")):  # fmt: skip
+        text = text.replace(old, new)
+    (inv / "towns/juja.yml").write_text(text)
+    if allocated:
+        refresh_lock(inv)
+
+
+EDITS: dict[str, Any] = {
+    "channel clash on a tower": lambda inv: edit(inv / "towns/thika.yml", "frequency_mhz: 5785", "frequency_mhz: 5745"),
+    "sector turned away": lambda inv: edit(inv / "towns/nanyuki.yml", "azimuth_deg: 0,", "azimuth_deg: 180,"),
+    "service dropped from network.yml users": lambda inv: edit(inv / "network.yml", "ports: [443]", "ports: [8443]"),
+    "town file removed": lambda inv: (inv / "towns/mwingi.yml").unlink(),
+    "town added without allocate": _add_town,
+    "town added and allocated": lambda inv: _add_town(inv, allocated=True),
+    "schema error in one town": lambda inv: edit(inv / "towns/naivasha.yml", "asn: 65102", "asn: sixty"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(EDITS))
+def test_everyday_changes_give_the_same_answer(inv: Path, change: str) -> None:
+    assert combine.cached_side(inv) is not None  # the cache holds the shipped towns
+    EDITS[change](inv)
+    if change == "schema error in one town":
+        assert combine.cached_side(inv) is None
+        assert _validate(inv) == _validate(inv, "--no-cache")
+        return
+    judged_as_one = change in ("town file removed", "town added without allocate")  # stale lock: CN210
+    assert (combine.cached_side(inv) is None) == judged_as_one
+    same_side(inv)
+    assert _validate(inv) == _validate(inv, "--no-cache")
+
+
+def test_a_town_on_the_same_hill_is_heard_across_towns(inv: Path) -> None:
+    assert combine.cached_side(inv) is not None
+    _add_town(inv, south=False, allocated=True)
+    assert combine.cached_side(inv) is None  # thika's channels heard in juja: CN307 across towns
+    found = same_side(inv)
+    assert [f for f in found if f["rule"] == "CN307" and "jja-" in f["message"] and "thk-" in f["message"]]
