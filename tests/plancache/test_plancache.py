@@ -322,3 +322,13 @@ def test_a_town_on_the_same_hill_is_heard_across_towns(inv: Path) -> None:
     assert combine.cached_side(inv) is None  # thika's channels heard in juja: CN307 across towns
     found = same_side(inv)
     assert [f for f in found if f["rule"] == "CN307" and "jja-" in f["message"] and "thk-" in f["message"]]
+
+
+def test_every_model_rule_is_placed_in_the_cache(monkeypatch: pytest.MonkeyPatch, inv: Path) -> None:
+    """A new rule must be judged per town or across towns in countynet/plancache/combine.py."""
+    from countynet.checks.registry import RULES, Rule, load_rules
+
+    load_rules()
+    assert {r for r, rule in RULES.items() if rule.scope == "model"} == combine.KNOWN_RULES
+    monkeypatch.setitem(RULES, "CN999", Rule("CN999", "new", "error", "a rule nobody placed", "model", lambda _m: []))
+    assert combine.cached_side(inv) is None  # judged as one until placed
