@@ -12,8 +12,9 @@ otherwise (`None`) the caller judges the inventory as one, exactly as without th
   other town's handoff);
 - no channel owner of one town hears one of another (CN307's cross-town pairs, judged with the
   same `conflicts_among` on the owners' figures);
-- the lock lists exactly the inventory's towns, and no town reports a finding whose text or
-  presence depends on other towns (FALLBACK_RULES);
+- the lock holds no town without a file, and CN210 (a stale lock) is judged from each town's
+  section and its allocator journal (_stale_lock_kept);
+- no town reports a finding whose text or presence depends on other towns (FALLBACK_RULES);
 - CN521 renders the first device of each template variant network-wide: the first of the towns'
   firsts, each town's result cached with it;
 - the files together stay within the loading budget's total.
@@ -47,10 +48,11 @@ from countynet.radio import formulas as fx
 from countynet.radio.interference import HORIZON_KM, Owner, conflicts_among
 
 # A finding of these in any town means its text or presence may depend on other towns: a duplicate
-# device makes the allocator's output void network-wide (CN209-CN211 stay silent), a reference
-# into another town is reported by the other town's name, and the lock is judged as one file.
-FALLBACK_RULES = frozenset({"CN101", "CN102", "CN115", "CN117", "CN119", "CN210"})
-DECIDED_HERE = frozenset({"CN109", SAMPLE_RULE})
+# device makes the allocator's output void network-wide (CN209-CN211 stay silent), and a
+# reference into another town is reported by the other town's name.
+FALLBACK_RULES = frozenset({"CN101", "CN102", "CN115", "CN117", "CN119"})
+LOCK_RULE = "CN210"
+DECIDED_HERE = frozenset({"CN109", SAMPLE_RULE, LOCK_RULE})
 # Every model rule the above accounts for (the rest judge one town against the shared files).
 # A rule added later is not among them: inventories are judged as one until it is placed here
 # (tests/plancache fails until then).
@@ -194,8 +196,8 @@ def _quiet_air(side: CachedSide) -> bool:
 def _separable(side: CachedSide) -> bool:
     inputs, checks = side.inputs, list(side.checks.values())
     names = {c.town for c in checks}
-    if inputs.lock is not None and inputs.lock_towns != names:
-        return False
+    if inputs.lock is not None and not inputs.lock_towns <= names:
+        return False  # entries of a town without a file: the whole lock differs from what allocate writes
     if any(f.rule in FALLBACK_RULES for c in checks for f in c.findings) or not all(
         portable(c.findings) for c in checks
     ):
@@ -203,6 +205,21 @@ def _separable(side: CachedSide) -> bool:
     if any(c.samples is None for c in checks) or not set(checks[0].handoff_towns) <= names:
         return False
     return _distinct(checks) and _quiet_air(side)
+
+
+def _stale_lock_kept(inputs: FolderInputs, checks: list[TownCheck], c: TownCheck) -> bool:
+    """Whether town `c`'s CN210 findings are also the whole lock's.
+
+    The whole lock is current when every town's section is (its towns are no more than the
+    inventory's: _separable). Stale, it names each town that lacks entries, says nothing while
+    any town is short of addresses, and says "edited by hand" only when no town lacks entries
+    and no address moves; a town's own run says the same of its section alone.
+    """
+    if inputs.lock is None:
+        return True  # "allocations.yml is missing", the same from every town
+    if any(x.shortages for x in checks):
+        return False
+    return c.added or not any(x.added or x.moved for x in checks)
 
 
 def first_samples(checks: list[TownCheck]) -> dict[Any, tuple[str, str]]:
@@ -269,8 +286,9 @@ def cached_side(root: Path, towns: set[str] | None = None, findings: bool = True
         for c in checks:
             t = inputs.town(c.town)
             assert t is not None
-            line = t.section[0] + 1 if t.section else None
-            merged += [f for f in restore(c.findings, prefix, line) if f.rule not in DECIDED_HERE]
+            found = restore(c.findings, prefix, t.section[0] + 1 if t.section else None)
+            merged += [f for f in found if f.rule not in DECIDED_HERE]
+            merged += [f for f in found if f.rule == LOCK_RULE and _stale_lock_kept(inputs, checks, c)]
         side.findings = sorted(set(merged), key=_sort_key)
         side.summary = {
             "towns": len(checks),

@@ -49,6 +49,9 @@ class TownCheck:
     owners: list[Owner] = field(default_factory=list)  # channel owners, light copies (no model objects)
     circle: tuple[float, float, float] | None = None  # lat, lon, km: every owner's radios lie within it
     samples: dict[Any, str] | None = None  # CN521: variant -> the town's first device of it (None: cannot tell)
+    shortages: bool = False  # the allocator's journal for the town (CN210 across towns)
+    added: bool = False
+    moved: bool = False
 
 
 @dataclass
@@ -177,6 +180,9 @@ def compute(inputs: FolderInputs, town: TownInput, with_data: bool) -> tuple[Tow
             owners=owns,
             circle=_circle(owns),
             samples=platform_syntax.samples(model),
+            shortages=bool(model.alloc.shortages),
+            added=bool(model.alloc.added),
+            moved=bool(model.alloc.moved),
         )
         return check, _data(model) if with_data else None
 

@@ -116,6 +116,7 @@ def test_a_shared_file_change_recomputes_every_town(inv: Path) -> None:
 
 def test_stale_lock_after_a_site_without_allocate(inv: Path) -> None:
     edit(inv / "towns/thika.yml", "  - name: thk-subcounty-treasury\n", SITE + "  - name: thk-subcounty-treasury\n")
+    assert combine.cached_side(inv) is not None  # the lock judged from each town's section
     found = same_side(inv)
     assert any(f["rule"] == "CN210" and "thika" in f["message"] for f in found)
 
@@ -310,7 +311,7 @@ def test_everyday_changes_give_the_same_answer(inv: Path, change: str) -> None:
         assert combine.cached_side(inv) is None
         assert _validate(inv) == _validate(inv, "--no-cache")
         return
-    judged_as_one = change in ("town file removed", "town added without allocate")  # stale lock: CN210
+    judged_as_one = change == "town file removed"  # its lock entries stay until --release: CN210 on the whole lock
     assert (combine.cached_side(inv) is None) == judged_as_one
     same_side(inv)
     assert _validate(inv) == _validate(inv, "--no-cache")
@@ -332,3 +333,36 @@ def test_every_model_rule_is_placed_in_the_cache(monkeypatch: pytest.MonkeyPatch
     assert {r for r, rule in RULES.items() if rule.scope == "model"} == combine.KNOWN_RULES
     monkeypatch.setitem(RULES, "CN999", Rule("CN999", "new", "error", "a rule nobody placed", "model", lambda _m: []))
     assert combine.cached_side(inv) is None  # judged as one until placed
+
+
+def _hand_edit_webuye(inv: Path) -> None:
+    edit(inv / "allocations.yml", "      wby-hub: 10.96.128.5/32\n", "      wby-hub: 10.96.128.5\n")
+
+
+def _site_without_allocate(inv: Path) -> None:
+    edit(inv / "towns/thika.yml", "  - name: thk-subcounty-treasury\n", SITE + "  - name: thk-subcounty-treasury\n")
+
+
+@pytest.mark.parametrize(
+    ("case", "changes", "expected"),
+    [
+        ("edited by hand", [_hand_edit_webuye], ["differs from what `countynet allocate` would write"]),
+        ("edited and lacking", [_hand_edit_webuye, _site_without_allocate], ["lacks 5 entries for town 'thika'"]),
+        ("version", [lambda inv: edit(inv / "allocations.yml", "version: 1", "version: 2")], ["differs from"]),
+        (
+            "short of addresses",
+            [_site_without_allocate, lambda inv: edit(inv / "towns/nanyuki.yml", "10.96.96.0/19", "10.96.96.0/22")],
+            [],
+        ),
+    ],
+)
+def test_stale_lock_judged_from_the_towns_sections(
+    inv: Path, case: str, changes: list[Any], expected: list[str]
+) -> None:
+    assert combine.cached_side(inv) is not None
+    for change in changes:
+        change(inv)
+    assert combine.cached_side(inv) is not None, case
+    found = same_side(inv)
+    messages = [f["message"] for f in found if f["rule"] == "CN210"]
+    assert len(messages) == len(expected) and all(e in m for e, m in zip(expected, messages, strict=True)), messages
