@@ -48,8 +48,19 @@ def _path(kind: str, key: str) -> Path:
     return cache_dir() / "towns" / key[:2] / f"{key}.{kind}"
 
 
+def _trusted() -> bool:
+    """Whether the entries folder is this user's alone (else nothing in it is unpickled)."""
+    try:
+        st = os.stat(cache_dir() / "towns")
+    except OSError:
+        return True  # not there yet: created 0700 on the first write
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def read(kind: str, key: str) -> Any | None:
     """The entry stored under (kind, key), or None: absent, unreadable or not what was asked for."""
+    if not _trusted():
+        return None
     try:
         with open(_path(kind, key), "rb") as fh:
             fmt, stored_key, payload = pickle.load(fh)
@@ -65,7 +76,8 @@ def write(kind: str, key: str, payload: Any) -> bool:
     path = _path(kind, key)
     tmp: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (cache_dir() / "towns").mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.parent.mkdir(exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".tmp-", delete=False) as fh:
             tmp = Path(fh.name)
             pickle.dump((FORMAT, key, payload), fh, protocol=pickle.HIGHEST_PROTOCOL)

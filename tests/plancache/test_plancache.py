@@ -366,3 +366,14 @@ def test_stale_lock_judged_from_the_towns_sections(
     found = same_side(inv)
     messages = [f["message"] for f in found if f["rule"] == "CN210"]
     assert len(messages) == len(expected) and all(e in m for e, m in zip(expected, messages, strict=True)), messages
+
+
+def test_a_folder_others_may_write_is_not_read(inv: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert combine.cached_side(inv) is not None
+    (cache / "towns").chmod(0o777)  # anyone could have put a pickle there
+
+    def boom(*_a: object) -> None:
+        raise AssertionError("unpickled an entry from a folder others may write")
+
+    monkeypatch.setattr(store.pickle, "load", boom)
+    assert combine.cached_side(inv) is not None  # computed again, nothing read
