@@ -162,12 +162,17 @@ def _flat_lock(lock: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 
 def _relocate(findings: list[Finding], root: Path, shown: str) -> list[Finding]:
-    """Findings of an extracted copy, with paths as they are in the repository."""
+    """Findings of an extracted copy, with paths as they are in the repository (also where a message
+    names another place, e.g. "already used at <file>:<line>": the copy's folder is temporary)."""
     prefix = str(root.resolve())
     out = []
     for f in findings:
         if f.pos and f.pos.file.startswith(prefix):
             f = replace(f, pos=Pos(shown + f.pos.file[len(prefix) :], f.pos.line, f.pos.col))
+        if prefix + "/" in f.message or prefix + "/" in f.hint:
+            f = replace(
+                f, message=f.message.replace(prefix + "/", shown + "/"), hint=f.hint.replace(prefix + "/", shown + "/")
+            )
         out.append(f)
     return out
 
