@@ -135,6 +135,11 @@ class Lab:
         info = self._node(name)
         if info["kind"] == "host":
             return ["ip", "netns", "exec", info["netns"], *argv]
+        return node.nsenter_argv(self._holder_pid(name), list(argv))
+
+    def _holder_pid(self, name: str) -> int:
+        """The PID holding a router's namespaces, checked to still hold them."""
+        info = self._node(name)
         pid = info.get("holder_pid")
         ino = netns_inode(info["netns"])
         try:
@@ -144,7 +149,14 @@ class Lab:
         if not ok:
             raise CountynetError(f"lab {self.name}: node {name} is not running", "bring the lab up again")
         assert pid is not None
-        return node.nsenter_argv(int(pid), list(argv))
+        return int(pid)
+
+    def netns_file(self, name: str) -> str:
+        """The node's network namespace as a file to setns() into (for in-process probes)."""
+        info = self._node(name)
+        if info["kind"] == "host":
+            return f"/run/netns/{info['netns']}"
+        return f"/proc/{self._holder_pid(name)}/ns/net"
 
     def exec(
         self, name: str, argv: Sequence[str], *, input: str | None = None, timeout: float = 60.0, check: bool = False
