@@ -233,14 +233,20 @@ def _probe_spec(s: SiteExpect) -> dict[str, Any]:
 def _probe_all(sites: list[SiteExpect], lab: Any) -> dict[str, dict[str, Any]]:
     """Every site's probe from one process on the host: each site from a thread inside its LAN
     namespace (probe.py --sites), not one namespace entry and Python start-up per site."""
-    job = {
-        "workers": PROBE_WORKERS,
-        "sites": [{"id": s.site, "netns": lab.netns_file(s.lan_host), "spec": _probe_spec(s)} for s in sites],
-    }
+    answers: dict[str, dict[str, Any]] = {}
+    todo = []
+    for s in sites:
+        try:
+            todo.append({"id": s.site, "netns": lab.netns_file(s.lan_host), "spec": _probe_spec(s)})
+        except Exception as exc:  # that LAN host is gone: that site's finding, not every site's
+            answers[s.site] = {"error": f"probe failed: {exc}"}
+    if not todo:
+        return answers
+    job = {"workers": PROBE_WORKERS, "sites": todo}
     with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="countynet-probe-") as fh:
         json.dump(job, fh)
         fh.flush()
-        rounds = -(-len(sites) // PROBE_WORKERS)
+        rounds = -(-len(todo) // PROBE_WORKERS)
         proc = subprocess.run(
             [sys.executable, "-I", str(PROBE), "--sites", fh.name],
             capture_output=True,
@@ -249,7 +255,7 @@ def _probe_all(sites: list[SiteExpect], lab: Any) -> dict[str, dict[str, Any]]:
         )
     if proc.returncode != 0:
         raise RuntimeError((proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1])
-    answers: dict[str, dict[str, Any]] = json.loads(proc.stdout)
+    answers.update(json.loads(proc.stdout))
     return answers
 
 
