@@ -20,7 +20,7 @@ from countynet.deploy.journal import JournalFull
 from countynet.deploy.remediation import with_remediation
 from countynet.deploy.strategies import load_candidate
 from countynet.platforms import Platform, platform_of
-from nornir_tasks.health import GateResult, Health, fresh_connection, gate, poller, snapshot
+from nornir_tasks.health import GateResult, Health, fresh_connection, gate, probe, snapshot
 
 OURS = {"committing", "committed", "gated"}  # steps after which a pending commit is this run's
 MARGIN_S = 3.0  # time to confirm after the hold window, before the device-side timer fires
@@ -149,7 +149,7 @@ def _commit_and_gate(
         return _roll_back(task, conn, job, diff, f"{exc} after the commit", pending)
     spec = effective(job.gate, before)
     latest = committed_at + job.revert_in - spec.hold - MARGIN_S
-    result = gate(poller(task.host, task.nornir.config, spec.prefixes, platform), before,
+    result = gate(probe(task.host, task.nornir.config, spec.prefixes, platform, conn), before,
                   job.health_timeout, spec.hold, latest)  # fmt: skip
     return _finish_gate(task, conn, job, diff, result, pending, spec)
 
@@ -197,7 +197,7 @@ def _reconcile(
     revert_at = pending.get("revert_at") or time.time() + job.revert_in
     spec = effective(job.gate, before)
     latest = time.monotonic() + (revert_at - time.time()) - spec.hold - MARGIN_S
-    result = gate(poller(task.host, task.nornir.config, spec.prefixes, platform), before,
+    result = gate(probe(task.host, task.nornir.config, spec.prefixes, platform, conn), before,
                   job.health_timeout, spec.hold, latest)  # fmt: skip
     prefix = "resumed: pending commit of the interrupted run "
     out = _finish_gate(task, conn, job, "", result, pending, spec, prefix)

@@ -6,12 +6,21 @@ route. A first healthy poll proves little (a BGP session outlives a dropped TCP/
 hold time runs out), so the device must stay healthy for a hold window at least one protocol
 dead/hold interval long (countynet.deploy.gate derives it from the rendered timers); the poll
 that closes the window is the check made just before confirming.
+
+What it costs the device: the polls that open and close the window are new SSH sessions (they
+prove management answers after the change); the polls in between reuse the deploy's open
+session and come less often, because a session or adjacency that went down and came back
+between two polls is caught by the device's own up-time counters (NAPALM's BGP peer `uptime`,
+an OSPF neighbour's up time where the platform's parse template reads one, an interface's
+`last_flapped`): a counter younger than the time since the previous poll is a flap. Where the
+device has no counter for something the gate watches, the polls in between stay one a second.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +38,9 @@ class Health:
     ospf: set[str] = field(default_factory=set)  # "interface neighbour-address" in state Full
     routes: set[str] = field(default_factory=set)
     links: dict[str, str] = field(default_factory=dict)  # interface -> up | no-carrier | admin-down
+    # "bgp PEER" / "ospf IFACE ADDRESS" / "link IFACE" -> seconds up (or since the last flap), as
+    # the device counts them; only what the device tells (not journaled: a window's own business)
+    uptimes: dict[str, float] = field(default_factory=dict)
 
     @property
     def bgp_up(self) -> set[str]:
@@ -76,15 +88,41 @@ def snapshot(conn: Any, prefixes: list[str], platform: Platform | None = None) -
     with contextlib.suppress(Exception):  # a device without BGP answers with an error on some platforms
         peers = conn.get_bgp_neighbors().get("global", {}).get("peers", {})
         h.bgp = {ip: _received(p) for ip, p in peers.items() if p.get("is_up")}
+        h.uptimes.update(_counters("bgp", {ip: p.get("uptime") for ip, p in peers.items() if p.get("is_up")}))
     with contextlib.suppress(Exception):
+        ifaces = conn.get_interfaces()
         h.links = {
             name: "up" if i.get("is_up") else ("no-carrier" if i.get("is_enabled") else "admin-down")
-            for name, i in conn.get_interfaces().items()
+            for name, i in ifaces.items()
         }
+        h.uptimes.update(_counters("link", {name: i.get("last_flapped") for name, i in ifaces.items()}))
+    outputs = _show(conn, platform, prefixes)
     if platform is not None and platform.collect.ospf_neighbors:
-        h.ospf = _ospf_full(conn, platform)
-    h.routes = _routes(conn, prefixes, platform)
+        h.ospf = _ospf_full(outputs, platform, h.uptimes)
+    h.routes = _routes(conn, prefixes, platform, outputs)
     return h
+
+
+def _counters(kind: str, values: dict[str, Any]) -> dict[str, float]:
+    """Up-time counters the device reported (NAPALM: -1 or missing when it keeps none)."""
+    return {f"{kind} {k}": float(v) for k, v in values.items() if isinstance(v, int | float) and v >= 0}
+
+
+def _show(conn: Any, platform: Platform | None, prefixes: list[str]) -> dict[str, str]:
+    """The platform's OSPF neighbour and route-table commands in one cli() call (one round trip
+    where the driver batches); one call each when the batch is refused, so one command a device
+    rejects does not hide the other's answer."""
+    collect = platform.collect if platform is not None else None
+    cmds = [c for c in (collect.ospf_neighbors, collect.routes_json if prefixes else None) if c] if collect else []
+    if not cmds:
+        return {}
+    with contextlib.suppress(Exception):
+        return {k: str(v) for k, v in conn.cli(cmds).items()}
+    out = {}
+    for cmd in cmds:
+        with contextlib.suppress(Exception):
+            out[cmd] = str(conn.cli([cmd])[cmd])
+    return out
 
 
 def _received(peer: dict[str, Any]) -> int:
@@ -92,23 +130,45 @@ def _received(peer: dict[str, Any]) -> int:
     return sum(max(0, int(f.get("received_prefixes", 0) or 0)) for f in fams.values())
 
 
-def _ospf_full(conn: Any, platform: Platform) -> set[str]:
+def _ospf_full(outputs: dict[str, str], platform: Platform, uptimes: dict[str, float]) -> set[str]:
     from countynet.verify.parse import parse
 
     cmd = platform.collect.ospf_neighbors
     assert cmd is not None
     try:
-        rows = parse(platform, cmd, conn.cli([cmd])[cmd])
+        rows = parse(platform, cmd, outputs[cmd])
     except Exception:
         return set()
-    return {f"{r.get('interface')} {r.get('address')}" for r in rows if str(r.get("state", "")).startswith("Full")}
+    full = {}
+    for r in rows:
+        if str(r.get("state", "")).startswith("Full"):
+            full[f"{r.get('interface')} {r.get('address')}"] = duration(str(r.get("uptime", "")))
+    uptimes.update(_counters("ospf", full))
+    return set(full)
 
 
-def _routes(conn: Any, prefixes: list[str], platform: Platform | None) -> set[str]:
+_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+
+
+def duration(text: str) -> float | None:
+    """A device's up time as printed ("1d02h03m", "3m36s", "12.345s", "00:01:17"); None if unknown."""
+    text = text.strip()
+    if re.fullmatch(r"\d+(:\d+){1,2}(\.\d+)?", text):
+        secs = 0.0
+        for part in text.split(":"):
+            secs = secs * 60 + float(part)
+        return secs
+    parts = re.findall(r"(\d+(?:\.\d+)?)([wdhms])", text)
+    if parts and "".join(n + u for n, u in parts) == text:
+        return sum(float(n) * _UNITS[u] for n, u in parts)
+    return None
+
+
+def _routes(conn: Any, prefixes: list[str], platform: Platform | None, outputs: dict[str, str]) -> set[str]:
     cmd = platform.collect.routes_json if platform is not None else None
     if cmd and prefixes:
         with contextlib.suppress(Exception):
-            table = json.loads(conn.cli([cmd])[cmd])
+            table = json.loads(outputs[cmd])
             return {p for p in prefixes if table.get(p)}
     out = set()
     for prefix in prefixes:
@@ -153,55 +213,134 @@ class GateResult:
 
 
 Poller = Callable[[], Health]
+TOLERANCE_S = 1.5  # counters count whole seconds, and a poll reads them somewhere inside its run
 
 
-def poller(host: Any, nornir_config: Any, prefixes: list[str], platform: Platform | None) -> Poller:
-    def poll() -> Health:
-        conn = None
+@dataclass
+class Probe:
+    """The gate's two ways to look at a device. `fresh` opens a new session: the polls that open
+    and close the hold window use it, so management is proven by a new login after the change.
+    `quick` reuses the session already open (the deploy's) for the polls in between; without
+    one every poll is fresh."""
+
+    fresh: Poller
+    quick: Poller | None = None
+
+
+def probe(host: Any, nornir_config: Any, prefixes: list[str], platform: Platform | None, conn: Any = None) -> Probe:
+    """Polls for one device: new sessions, and `conn` (already open) for the polls in between."""
+
+    def fresh() -> Health:
+        new = None
         try:
-            conn = fresh_connection(host, nornir_config)
-            return snapshot(conn, prefixes, platform)
+            new = fresh_connection(host, nornir_config)
+            return snapshot(new, prefixes, platform)
         except Exception:
             return Health(management=False)
         finally:
-            if conn is not None:
+            if new is not None:
                 with contextlib.suppress(Exception):
-                    conn.close()
+                    new.close()
 
-    return poll
+    def quick() -> Health:
+        try:
+            return snapshot(conn, prefixes, platform)
+        except Exception:
+            return Health(management=False)
+
+    return Probe(fresh, quick if conn is not None else None)
+
+
+def poller(host: Any, nornir_config: Any, prefixes: list[str], platform: Platform | None) -> Poller:
+    """A new session for every poll (the gate's `fresh` poll alone)."""
+    return probe(host, nornir_config, prefixes, platform).fresh
+
+
+def flapped(before: Health, prev: Health, now: Health, elapsed: float) -> tuple[list[str], list[str]]:
+    """What went down and came back between two healthy polls `elapsed` s apart (problems, links):
+    a watched session or adjacency, or a link, whose up-time counter is younger than the gap."""
+    problems: list[str] = []
+    links: list[str] = []
+    for key, up in sorted(now.uptimes.items()):
+        was = prev.uptimes.get(key)
+        if was is None or up + TOLERANCE_S >= was + elapsed:
+            continue
+        kind, _, name = key.partition(" ")
+        if kind == "bgp" and name in before.bgp:
+            problems.append(f"BGP session to {name} went down and came back (up {up:.0f} s)")
+        elif kind == "ospf" and name in before.ospf:
+            problems.append(f"OSPF adjacency {name} went down and came back (up {up:.0f} s)")
+        elif kind == "link" and before.links.get(name) == "up":
+            links.append(f"{name} (flapped)")
+    return problems, links
+
+
+def window_step(before: Health, opening: Health, hold: float, interval: float) -> float:
+    """Seconds between the polls inside the window: a quarter of the hold when the device counts
+    the up time of everything the gate watches (a flap between polls shows in its counters),
+    else `interval` (then only a poll can see one)."""
+    watched = [f"bgp {p}" for p in before.bgp] + [f"ospf {a}" for a in before.ospf]
+    return max(interval, hold / 4) if all(w in opening.uptimes for w in watched) else interval
+
+
+@dataclass
+class _Window:
+    since: float  # when the poll that opened it started
+    last: Health  # the latest healthy poll inside it...
+    last_end: float  # ...and when that poll ended
+    step: float
 
 
 def gate(
-    poll: Poller, before: Health, timeout: float, hold: float, latest_start: float | None = None, interval: float = 1.0
+    poll: Probe | Poller,
+    before: Health,
+    timeout: float,
+    hold: float,
+    latest_start: float | None = None,
+    interval: float = 1.0,
 ) -> GateResult:
     """Wait up to `timeout` s for the device to be healthy, then require it to stay healthy for
-    `hold` s: a bad poll inside the window fails the gate at once (the change is what broke it).
+    `hold` s: a bad poll inside the window, or a flap between two polls, fails the gate at once
+    (the change is what broke it). The window opens and closes with a new session's poll.
     `latest_start` (monotonic) is the last moment a window may open and still close before the
     device-side timer fires."""
+    look = poll if isinstance(poll, Probe) else Probe(poll)
     started = time.monotonic()
-    deadline = started + timeout
-    if latest_start is not None:
-        deadline = min(deadline, latest_start)
-    healthy_since: float | None = None
-    polls = 0
-    earlier: list[str] = []
+    deadline = started + timeout if latest_start is None else min(started + timeout, latest_start)
+    win: _Window | None = None
+    polls, fresh_next, earlier = 0, True, []
     while True:
+        closing = win is not None and time.monotonic() - win.since >= hold
+        fresh = fresh_next or closing or look.quick is None
         at = time.monotonic()
-        after = poll()
+        after = (look.fresh if fresh or look.quick is None else look.quick)()
+        ended = time.monotonic()
         polls += 1
         problems = before.missing_from(after)
-        if problems and healthy_since is not None:
-            lost = before.links_lost(after) if after.management else []
-            return GateResult([f"{p} after {at - healthy_since:.0f} s healthy" for p in problems], lost, 0.0, polls)
+        lost = before.links_lost(after) if after.management else []
+        if win is not None and not problems:
+            problems, flaps = flapped(before, win.last, after, at - win.last_end)
+            lost += flaps
+        fresh_next = not after.management  # the open session broke: a new one tells what is true
+        if problems and win is not None:
+            if not fresh and not after.management:
+                continue
+            return GateResult([f"{p} after {at - win.since:.0f} s healthy" for p in problems], lost, 0.0, polls)
         if problems:
             earlier = problems
             if time.monotonic() >= deadline:
-                return GateResult(problems, before.links_lost(after) if after.management else [], 0.0, polls)
-        elif healthy_since is None and at > deadline:
+                return GateResult(problems, lost, 0.0, polls)
+        elif win is None and not fresh:
+            fresh_next = True  # healthy over the open session: a new session's poll opens the window
+            continue
+        elif win is None and at > deadline:
             late = [f"{p} until {at - started:.0f} s after the commit" for p in earlier] or ["healthy too late"]
             return GateResult([*late, f"no time left to hold {hold:.0f} s"], [], 0.0, polls)
+        elif win is None:
+            win = _Window(at, after, ended, window_step(before, after, hold, interval))
+        elif closing:
+            return GateResult([], [], round(at - win.since, 1), polls)
         else:
-            healthy_since = at if healthy_since is None else healthy_since
-            if at - healthy_since >= hold:
-                return GateResult([], [], round(at - healthy_since, 1), polls)
-        time.sleep(interval)
+            win.last, win.last_end = after, ended
+        pause = interval if win is None else min(win.step, win.since + hold - time.monotonic())
+        time.sleep(max(0.0, pause))
