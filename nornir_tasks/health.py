@@ -38,9 +38,10 @@ class Health:
     ospf: set[str] = field(default_factory=set)  # "interface neighbour-address" in state Full
     routes: set[str] = field(default_factory=set)
     links: dict[str, str] = field(default_factory=dict)  # interface -> up | no-carrier | admin-down
-    # "bgp PEER" / "ospf IFACE ADDRESS" / "link IFACE" -> seconds up (or since the last flap), as
-    # the device counts them; only what the device tells (not journaled: a window's own business)
-    uptimes: dict[str, float] = field(default_factory=dict)
+    # "bgp PEER" / "ospf IFACE ADDRESS" / "link IFACE" -> seconds up (or since the last flap) as the
+    # device counts them, and in steps of how many seconds it prints them; only what the device
+    # tells (not journaled: a window's own business)
+    uptimes: dict[str, tuple[float, float]] = field(default_factory=dict)  # (seconds, resolution)
 
     @property
     def bgp_up(self) -> set[str]:
@@ -103,9 +104,9 @@ def snapshot(conn: Any, prefixes: list[str], platform: Platform | None = None) -
     return h
 
 
-def _counters(kind: str, values: dict[str, Any]) -> dict[str, float]:
-    """Up-time counters the device reported (NAPALM: -1 or missing when it keeps none)."""
-    return {f"{kind} {k}": float(v) for k, v in values.items() if isinstance(v, int | float) and v >= 0}
+def _counters(kind: str, values: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Up-time counters the device reported in whole seconds (NAPALM: -1 or missing when it keeps none)."""
+    return {f"{kind} {k}": (float(v), 1.0) for k, v in values.items() if isinstance(v, int | float) and v >= 0}
 
 
 def _show(conn: Any, platform: Platform | None, prefixes: list[str]) -> dict[str, str]:
@@ -130,7 +131,7 @@ def _received(peer: dict[str, Any]) -> int:
     return sum(max(0, int(f.get("received_prefixes", 0) or 0)) for f in fams.values())
 
 
-def _ospf_full(outputs: dict[str, str], platform: Platform, uptimes: dict[str, float]) -> set[str]:
+def _ospf_full(outputs: dict[str, str], platform: Platform, uptimes: dict[str, tuple[float, float]]) -> set[str]:
     from countynet.verify.parse import parse
 
     cmd = platform.collect.ospf_neighbors
@@ -139,28 +140,32 @@ def _ospf_full(outputs: dict[str, str], platform: Platform, uptimes: dict[str, f
         rows = parse(platform, cmd, outputs[cmd])
     except Exception:
         return set()
-    full = {}
+    full = set()
     for r in rows:
         if str(r.get("state", "")).startswith("Full"):
-            full[f"{r.get('interface')} {r.get('address')}"] = duration(str(r.get("uptime", "")))
-    uptimes.update(_counters("ospf", full))
-    return set(full)
+            key = f"{r.get('interface')} {r.get('address')}"
+            full.add(key)
+            up = duration(str(r.get("uptime", "")))
+            if up is not None:
+                uptimes[f"ospf {key}"] = up
+    return full
 
 
 _UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 
 
-def duration(text: str) -> float | None:
-    """A device's up time as printed ("1d02h03m", "3m36s", "12.345s", "00:01:17"); None if unknown."""
+def duration(text: str) -> tuple[float, float] | None:
+    """A device's up time as printed ("1d02h03m", "3m36s", "12.345s", "00:01:17") -> (seconds,
+    the step it is printed in: a minute for "1d02h03m"); None if unknown."""
     text = text.strip()
     if re.fullmatch(r"\d+(:\d+){1,2}(\.\d+)?", text):
         secs = 0.0
         for part in text.split(":"):
             secs = secs * 60 + float(part)
-        return secs
+        return secs, 1.0
     parts = re.findall(r"(\d+(?:\.\d+)?)([wdhms])", text)
     if parts and "".join(n + u for n, u in parts) == text:
-        return sum(float(n) * _UNITS[u] for n, u in parts)
+        return sum(float(n) * _UNITS[u] for n, u in parts), _UNITS[parts[-1][1]]
     return None
 
 
@@ -213,7 +218,7 @@ class GateResult:
 
 
 Poller = Callable[[], Health]
-TOLERANCE_S = 1.5  # counters count whole seconds, and a poll reads them somewhere inside its run
+SLACK_S = 0.5  # beyond a counter's own step: the clocks of controller and device
 
 
 @dataclass
@@ -258,12 +263,13 @@ def poller(host: Any, nornir_config: Any, prefixes: list[str], platform: Platfor
 
 def flapped(before: Health, prev: Health, now: Health, elapsed: float) -> tuple[list[str], list[str]]:
     """What went down and came back between two healthy polls `elapsed` s apart (problems, links):
-    a watched session or adjacency, or a link, whose up-time counter is younger than the gap."""
+    a watched session or adjacency, or a link, whose up-time counter grew less than the time
+    between the polls (less the step the device prints it in: a counter read just before it ticks)."""
     problems: list[str] = []
     links: list[str] = []
-    for key, up in sorted(now.uptimes.items()):
+    for key, (up, step) in sorted(now.uptimes.items()):
         was = prev.uptimes.get(key)
-        if was is None or up + TOLERANCE_S >= was + elapsed:
+        if was is None or up + step + SLACK_S >= was[0] + elapsed:
             continue
         kind, _, name = key.partition(" ")
         if kind == "bgp" and name in before.bgp:

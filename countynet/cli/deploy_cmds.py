@@ -83,7 +83,8 @@ def deploy_cmd(
     batch_size: int = typer.Option(0, "--batch-size", help="At most this many devices at once (0: a whole depth level)."),
     max_failures: int = typer.Option(1, "--max-failures", help="Stop after this many failed devices."),
     health_timeout: float = typer.Option(30.0, "--health-timeout", help="Seconds the health gate waits for recovery."),
-    workers: int = typer.Option(10, "--workers", help="Devices handled at once within a stage."),
+    workers: int = typer.Option(0, "--workers", help="Devices handled at once within a stage (0: 16 per CPU core, "
+                                "at most 64; a device mostly waits out its health gate)."),
     resume: str = typer.Option(None, "--resume", help="Continue an interrupted run (see `countynet runs`).",
                                metavar="RUN"),
     show_diff: bool = typer.Option(True, "--diff/--no-diff", help="Print diffs of devices that would change."),

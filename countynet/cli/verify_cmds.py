@@ -127,7 +127,8 @@ def rollout_cmd(
     canary: int = typer.Option(1, "--canary", help="Devices deployed first, alone."),
     max_failures: int = typer.Option(3, "--max-failures", help="Stop the rollout after this many failed devices."),
     wait: float = WAIT,
-    workers: int = typer.Option(10, "--workers", help="Devices handled at once."),
+    workers: int = typer.Option(0, "--workers", help="Devices handled at once (0: the deploy 16 per CPU core, at most "
+                                "64; verify 10)."),
     overlap_towns: bool = typer.Option(True, "--overlap-towns/--town-by-town",
                                        help="Towns side by side (each still edge inwards), or one town after another."),
     fresh_lab: bool = typer.Option(True, "--fresh-lab/--reuse-lab", help="With --target lab: rebuild the lab bare first."),

@@ -10,6 +10,7 @@ again and confirmed or rolled back; a device that finished is checked to still r
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,14 @@ from nornir_tasks.deploy import MARGIN_S, DeviceJob, deploy_config
 
 FAILED = {"failed", "reverted", "pending"}
 RECHECK = {"changed", "unchanged", "pending"}  # outcomes a resumed commit run checks on the device
+WORKERS_PER_CPU = 16  # a device mostly waits out its health gate's hold window (12 s against ~1 s of work)
+MAX_WORKERS = 64  # controller threads and SSH sessions at once
+
+
+def default_workers(cpus: int | None = None) -> int:
+    """Devices deployed at once when the user does not say: many per core, because a deploy
+    waits (the hold window) far longer than it works, bounded for the controller's sake."""
+    return max(1, min(MAX_WORKERS, WORKERS_PER_CPU * (cpus or os.cpu_count() or 1)))
 
 
 @dataclass

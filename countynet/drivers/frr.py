@@ -48,6 +48,11 @@ from countynet.platforms import split_frr, split_tc
 DEFAULT_RELOAD = "/usr/lib/frr/frr-reload.py"
 DEFAULT_STATE_DIR = "/etc/frr/countynet"
 DEFAULT_FRR_CONF = "/etc/frr/frr.conf"
+RUNNING_REUSE_S = 30.0  # compare_config diffs against a running config get_config read this recently
+
+
+def _with_json(command: str) -> str:
+    return command if command.rstrip().endswith(" json") else f"{command.rstrip()} json"
 
 
 class FRRDriver(NetworkDriver):
@@ -89,6 +94,9 @@ class FRRDriver(NetworkDriver):
         self._tc: str | None = None  # the tc part (QoS queues, after TC_MARKER)
         self._merge = False
         self.last_commit_token: str | None = None  # the pending marker's token of our last commit
+        # the running config as get_config last read it in this session (monotonic time, text):
+        # compare_config shows its diff against it instead of reading it again right away
+        self._running_seen: tuple[float, str] | None = None
 
     # -- connection ------------------------------------------------------------------------
 
@@ -195,8 +203,12 @@ class FRRDriver(NetworkDriver):
         running vs candidate config (or frr-reload's delete/add plan when only it sees the change)."""
         if self._candidate is None:
             return ""
+        seen = self._running_seen
+        seen = seen if seen is not None and time.monotonic() - seen[0] < RUNNING_REUSE_S else None
         res = self._script(
             scripts.COMPARE,
+            RUNNER=scripts.RELOAD_RUNNER,
+            RUNNING="skip" if seen else "read",
             CAND=self._candidate_path,
             NFT=self._nft_path if self._nft else "",
             TC=self._tc_path if self._tc else "",
@@ -206,7 +218,9 @@ class FRRDriver(NetworkDriver):
             raise CommandErrorException(f"frr-reload --test failed: {res.err.strip()}")
         deletes, adds = parse.parse_reload_test(sec.get("test", ""))
         diff = (
-            parse.render_diff(sec.get("running", ""), self._candidate, sec.get("test", "")) if deletes or adds else ""
+            parse.render_diff(seen[1] if seen else sec.get("running", ""), self._candidate, sec.get("test", ""))
+            if deletes or adds
+            else ""
         )
         if sec.get("nft", "same").strip() != "same":
             diff += parse.nft_diff(sec.get("nft_applied", ""), self._nft or "")
@@ -238,6 +252,7 @@ class FRRDriver(NetworkDriver):
             raise CommitError("revert_in must be a positive number of seconds")
         token = uuid.uuid4().hex[:12]
         self.last_commit_token = token
+        self._running_seen = None
         res = self._script(
             scripts.COMMIT,
             timeout=max(self.timeout, 120),
@@ -249,6 +264,7 @@ class FRRDriver(NetworkDriver):
             CONVERGE=self.converge,
             SNIPPET=self._snippet_path if self._merge else "",
             REVERT_SCRIPT=scripts.REVERT_SH,
+            RUNNER=scripts.RELOAD_RUNNER,
         )
         detail = (res.err or res.out).strip()
         if res.rc == 12:
@@ -286,6 +302,7 @@ class FRRDriver(NetworkDriver):
         return {"token": token, "revert_at": revert_at}
 
     def confirm_commit(self) -> None:
+        self._running_seen = None
         res = self._script(scripts.CONFIRM)
         if res.rc == 30:
             raise CommitConfirmException("no commit is pending confirmation")
@@ -294,6 +311,7 @@ class FRRDriver(NetworkDriver):
 
     def rollback(self) -> None:
         """Restore the config from before the last commit (cancelling a pending confirm)."""
+        self._running_seen = None
         res = self._script(scripts.ROLLBACK, timeout=max(self.timeout, 120))
         if not res.ok:
             raise CommitError(f"rollback failed (rc {res.rc}): {(res.err or res.out).strip()}")
@@ -335,13 +353,12 @@ class FRRDriver(NetworkDriver):
         return parse.interfaces_ip(parse.loads(self._run("ip -j addr show").out, []))
 
     def get_bgp_neighbors(self) -> dict[str, Any]:
-        s = self._batch(
-            {
-                "summary": "vtysh -c 'show bgp vrf all summary json'",
-                "neighbors": "vtysh -c 'show bgp vrf all neighbors json'",
-            }
-        )
-        return parse.bgp_neighbors(parse.loads(s.get("summary", ""), {}), parse.loads(s.get("neighbors", ""), {}))
+        cmds = ["show bgp vrf all summary json", "show bgp vrf all neighbors json"]
+        summary, neighbors = self._vtysh_many(cmds)[0]
+        if summary is None or neighbors is None:  # vtysh stopped at the first (bgpd not running?): each alone
+            s = self._batch({"summary": f"vtysh -c '{cmds[0]}'", "neighbors": f"vtysh -c '{cmds[1]}'"})
+            summary, neighbors = s.get("summary", ""), s.get("neighbors", "")
+        return parse.bgp_neighbors(parse.loads(summary, {}), parse.loads(neighbors, {}))
 
     def get_route_to(self, destination: str = "", protocol: str = "", longer: bool = False) -> dict[str, Any]:
         """`show ip[v6] route DEST json`: an address gives the longest match, a prefix the exact
@@ -401,6 +418,7 @@ class FRRDriver(NetworkDriver):
         out = {"running": "", "startup": "", "candidate": ""}
         if retrieve in ("all", "running"):
             out["running"] = parse.clean_running(self._vtysh("show running-config"))
+            self._running_seen = (time.monotonic(), out["running"])
         if retrieve in ("all", "startup"):
             out["startup"] = self._run(f"{self.sudo}cat {shlex.quote(self.frr_conf)}").out
         if retrieve in ("all", "candidate"):
@@ -410,19 +428,22 @@ class FRRDriver(NetworkDriver):
         return out
 
     def cli(self, commands: list[str], encoding: str = "text") -> dict[str, Any]:
-        """Run vtysh commands. encoding="json" appends `json` where missing and parses the reply.
-        A command vtysh rejects raises CommandErrorException (NAPALM's EOS/Junos behaviour)."""
+        """Run vtysh commands, all in one vtysh run (one round trip, one vtysh start-up).
+        encoding="json" appends `json` where missing and parses the reply. A command vtysh
+        rejects raises CommandErrorException naming it (NAPALM's EOS/Junos behaviour). The
+        commands share one vtysh session, so a mode change (`configure terminal`) carries over."""
         if encoding not in ("text", "json"):
             raise NotImplementedError(f"encoding {encoding!r} is not supported")
+        sent = [_with_json(c) if encoding == "json" else c for c in commands]
+        texts, res = self._vtysh_many(sent) if sent else ([], None)
+        if res is not None and (res.rc != 0 or None in texts):
+            # vtysh stopped at a command it rejected: run them one by one for that command's own error
+            texts = [self._vtysh_one(command, cmd) for command, cmd in zip(commands, sent, strict=True)]
         out: dict[str, Any] = {}
-        for command in commands:
-            cmd = command
-            if encoding == "json" and not cmd.rstrip().endswith(" json"):
-                cmd = f"{cmd.rstrip()} json"
-            res = self._run(f"{self.sudo}vtysh -c {shlex.quote(cmd)}")
-            text = res.out
-            if res.rc != 0 or text.lstrip().startswith("% Unknown command"):
-                raise CommandErrorException(f"{command!r}: {(res.err or text).strip()}")
+        for command, text in zip(commands, texts, strict=True):
+            assert text is not None
+            if text.lstrip().startswith("% Unknown command"):
+                raise CommandErrorException(f"{command!r}: {text.strip()}")
             if encoding == "json":
                 try:
                     out[command] = json.loads(text)
@@ -431,6 +452,18 @@ class FRRDriver(NetworkDriver):
             else:
                 out[command] = text
         return out
+
+    def _vtysh_many(self, commands: list[str]) -> tuple[list[str | None], ExecResult]:
+        """Several commands in one vtysh run; `-E` echoes each one, which splits the output."""
+        args = " ".join(f"-c {shlex.quote(c)}" for c in commands)
+        res = self._run(f"{self.sudo}vtysh -E {args}")
+        return parse.split_echoed(res.out, commands), res
+
+    def _vtysh_one(self, command: str, sent: str) -> str:
+        res = self._run(f"{self.sudo}vtysh -c {shlex.quote(sent)}")
+        if res.rc != 0:
+            raise CommandErrorException(f"{command!r}: {(res.err or res.out).strip()}")
+        return res.out
 
     # -- helpers for tests and deploy ---------------------------------------------------------
 

@@ -168,6 +168,25 @@ def split_sections(output: str, marker: str = "@@CN@@ ") -> dict[str, str]:
     return {k: "\n".join(v) for k, v in sections.items()}
 
 
+def split_echoed(output: str, commands: list[str]) -> list[str | None]:
+    """The output of one `vtysh -E -c A -c B ...` run, split per command: vtysh echoes each
+    command after its prompt (`host# A`) before running it, so a section runs from one echo line
+    to the next. None for a command whose echo never came (vtysh stopped at an earlier one)."""
+    lines = output.splitlines(keepends=True)
+    starts: list[int] = []
+    pos = 0
+    for cmd in commands:
+        echo = re.compile(r"[^\s#]+(\([^)]*\))?# " + re.escape(cmd))
+        found = next((i for i in range(pos, len(lines)) if echo.fullmatch(lines[i].rstrip("\r\n"))), None)
+        if found is None:
+            break
+        starts.append(found)
+        pos = found + 1
+    ends = [*starts[1:], len(lines)] if starts else []
+    out: list[str | None] = ["".join(lines[a + 1 : b]) for a, b in zip(starts, ends, strict=True)]
+    return out + [None] * (len(commands) - len(out))
+
+
 def loads(text: str, default: Any = None) -> Any:
     """vtysh JSON, or `default` when the daemon answered with an error text instead."""
     try:

@@ -14,6 +14,77 @@ from __future__ import annotations
 
 import shlex
 
+# frr-reload.py run from its compiled code, cached in the state dir (keyed by the script's path,
+# mtime, size and the Python version), so a run costs no compile of its 2,200 lines; with
+# `--and-test OUT` the same process then runs `--test FILE` (stdout to OUT, stderr dropped), which
+# saves a whole Python start-up on every converge check. The runs themselves are frr-reload's own.
+RELOAD_RUNNER = r"""
+import marshal, os, sys
+
+
+def code_of(src, cache):
+    st = os.stat(src)
+    key = ("%s %d %d %s" % (src, st.st_mtime_ns, st.st_size, sys.version)).encode()
+    try:
+        with open(cache, "rb") as fh:
+            if fh.readline().rstrip(b"\n") == key:
+                return marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    with open(src, "rb") as fh:
+        code = compile(fh.read(), src, "exec")
+    tmp = "%s.%d" % (cache, os.getpid())
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(key + b"\n")
+            marshal.dump(code, fh)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return code
+
+
+def run(code, src, argv):
+    sys.argv = [src] + argv
+    try:
+        exec(code, {"__name__": "__main__", "__file__": src, "__builtins__": __builtins__})
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    return 0
+
+
+args = sys.argv[1:]
+out = None
+if "--and-test" in args:
+    i = args.index("--and-test")
+    out = args[i + 1]
+    del args[i : i + 2]
+src = os.environ["RELOAD"]
+code = code_of(src, os.path.join(os.environ["SD"], "frr-reload.code"))
+rc = run(code, src, args)
+if out is not None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    keep = os.dup(1), os.dup(2)
+    with open(out, "w") as fh, open(os.devnull, "w") as null:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(null.fileno(), 2)
+        try:
+            run(code, src, ["--test", args[-1]])
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(keep[0], 1)
+            os.dup2(keep[1], 2)
+sys.exit(rc)
+"""
+
+# `frr_reload ARGS... [--and-test OUT]`: frr-reload.py through the runner above (frr-reload.py
+# is a python3 script, so python3 is there wherever it is).
+RELOAD_FN = r"""
+frr_reload() { python3 -c "$RUNNER" "$@"; }
+"""
+
 TC_FUNCS = r"""
 # The tc part (QoS queues, `tc -batch` lines) is countynet's HTB qdisc with handle 1: on each
 # interface it names. `root` in it means "below the interface's own shaper when it has one": a
@@ -53,7 +124,9 @@ restore_tc() {  # the pre-commit queues back (only when countynet manages them)
 }
 """
 
-COMMON = TC_FUNCS + r"""
+COMMON = (
+    TC_FUNCS
+    + r"""
 set -u
 mkdir -p "$SD" && chmod 700 "$SD" || exit 10
 exec 9>>"$SD/lock"
@@ -92,6 +165,7 @@ restore() {  # reload the pre-commit config; verify nothing is left over
   return 1
 }
 """
+)
 
 # The timer: a detached session leader (setsid), so it outlives the SSH session and the
 # controller. It only acts if the pending marker still carries its own token.
@@ -126,12 +200,16 @@ if [ -n "${NFT:-}" ]; then nft -c -f "$NFT" > /dev/null 2> "$CAND.err" || { cat 
 rm -f "$CAND.err"
 """
 
-COMPARE = r"""
+COMPARE = (
+    RELOAD_FN
+    + r"""
 set -u
 echo "@@CN@@ running"
-vtysh -c 'show running-config' | sed -e '/^Building configuration/d' -e '/^Current configuration:/d'
+if [ "${RUNNING:-read}" != skip ]; then  # skip: the driver read it moments ago (the deploy's backup)
+  vtysh -c 'show running-config' | sed -e '/^Building configuration/d' -e '/^Current configuration:/d'
+fi
 echo "@@CN@@ test"
-"$RELOAD" --test "$CAND" 2> "$CAND.testerr"
+frr_reload --test "$CAND" 2> "$CAND.testerr"
 rc=$?
 echo "@@CN@@ rc"
 echo $rc
@@ -155,6 +233,7 @@ elif [ -e "$SD/tc.applied" ]; then echo remove; else echo same; fi
 echo "@@CN@@ tc_applied"
 cat "$SD/tc.applied" 2>/dev/null
 """
+)
 
 MERGE_BASE = r"""
 set -u
@@ -163,6 +242,7 @@ vtysh -c 'show running-config' | sed -e '/^Building configuration/d' -e '/^Curre
 
 COMMIT = (
     COMMON
+    + RELOAD_FN
     + r"""
 [ -e "$SD/pending" ] && { echo "countynet: a commit is pending confirmation; confirm or roll back first" >&2; exit 12; }
 vtysh -m -f "$CAND" > /dev/null 2> "$SD/syntax.err" || { cat "$SD/syntax.err" >&2; exit 13; }
@@ -187,22 +267,27 @@ fail() {  # undo a failed or partial apply, leave frr.conf as it was, report
   put_startup_back
   exit 20
 }
+LEFT="$SD/left.txt"  # frr-reload --test right after the reload, in the same process (RELOAD_RUNNER)
+left_lines() { grep -vE '^(Lines To (Add|Delete)|=+|frr version .*|line vty|exit|!|end|)$' "$LEFT" 2>/dev/null; }
 if [ -n "${SNIPPET:-}" ]; then
   # merge: FRR's own additive semantics (later lines override, nothing is removed)
   apply() { vtysh -f "$SNIPPET" > "$SD/apply.log" 2>&1; }
   CONVERGE=0
+elif [ "$CONVERGE" = 1 ]; then
+  apply() { frr_reload --reload --stdout "$SD/committed.conf" --and-test "$LEFT" > "$SD/apply.log" 2>&1; }
 else
-  apply() { "$RELOAD" --reload --stdout "$SD/committed.conf" > "$SD/apply.log" 2>&1; }
+  apply() { frr_reload --reload --stdout "$SD/committed.conf" > "$SD/apply.log" 2>&1; }
 fi
+rm -f "$LEFT"
 if ! apply; then
   grep -E '^%|line [0-9]+:|ERROR|failed' "$SD/apply.log" | sed -e 's/\x1b\[[0-9;]*m//g' | head -20 >&2
   fail
 fi
 # frr-reload can exit 0 and still leave lines unapplied; a second pass settles ordering issues,
 # anything left after that is an apply that did not take.
-if [ "$CONVERGE" = 1 ] && [ -n "$(pending_lines "$SD/committed.conf")" ]; then
-  "$RELOAD" --reload --stdout "$SD/committed.conf" >> "$SD/apply.log" 2>&1
-  left=$(pending_lines "$SD/committed.conf")
+if [ "$CONVERGE" = 1 ] && [ -n "$(left_lines)" ]; then
+  frr_reload --reload --stdout "$SD/committed.conf" --and-test "$LEFT" >> "$SD/apply.log" 2>&1
+  left=$(left_lines)
   if [ -n "$left" ]; then
     echo "countynet: config did not take; still to apply after two passes:" >&2
     echo "$left" | head -20 >&2

@@ -28,7 +28,7 @@ class DeployJob:
     target: TargetOptions = field(default_factory=TargetOptions)
     engine: DeployOptions = field(default_factory=DeployOptions)
     resume: str | None = None
-    workers: int = 10
+    workers: int = 0  # devices at once; 0: scale with the machine (countynet.deploy.engine.default_workers)
     # Join run `join` (create it if new) and skip what it finished: one run shared by several processes
     # (Ansible forks, the jobs of one AWX workflow), unlike `resume`, which restores a run's whole selection.
     join: str | None = None
@@ -55,6 +55,7 @@ def resumed(job: DeployJob) -> DeployJob:
 
 def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None] | None = None) -> DeployReport:
     """Run (or resume) a deploy; the report lists every selected device exactly once."""
+    from countynet.deploy.engine import default_workers
     from countynet.deploy.engine import deploy as run_engine
 
     if job.resume:
@@ -69,7 +70,7 @@ def deploy(model: Model, job: DeployJob, progress: Callable[[DeviceResult], None
             platforms.get(name).deploy.require_revert_in(name, job.engine.revert_in)
     texts = hand if hand is not None else configs_to_push(model, devices, job.target.render_as, resolver)
     payload, redact = payloads(texts, resolver)
-    nr = nornir_for(model, devices, lab, job.target.access, job.workers)
+    nr = nornir_for(model, devices, lab, job.target.access, job.workers or default_workers())
     meta: dict[str, Any] = {"target": job.target.target, "lab_name": job.target.lab_name if lab else None,
                             "inventory": str(model.root), "selection": job.selection.as_dict(),
                             "config": job.config}  # fmt: skip

@@ -29,7 +29,7 @@ class RolloutJob:
     wait: float = CONVERGENCE_WAIT_S
     fresh_lab: bool = True
     out: Path = Path("rendered")
-    workers: int = 10
+    workers: int = 0  # devices at once; 0: the deploy scales with the machine, verify takes 10
 
 
 @dataclass
@@ -74,7 +74,7 @@ def rollout(
     say(f"deploy: {len(dep.results)} devices in {times['deploy']:.1f} s")
     t = time.monotonic()
     say(f"verify: waiting up to {job.wait:.0f} s for convergence")
-    ver = verify(model, VerifyJob(job.selection, job.target, job.wait, job.workers), say)
+    ver = verify(model, VerifyJob(job.selection, job.target, job.wait, job.workers or 10), say)
     times["verify"] = time.monotonic() - t
     times["total"] = time.monotonic() - t0
     return RolloutResult(dep, ver, town_rows(model, dep, ver, devices), times)

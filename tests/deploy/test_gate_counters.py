@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from countynet.platforms import get
-from nornir_tasks.health import Health, Probe, duration, gate, snapshot
+from nornir_tasks.health import Health, Probe, duration, flapped, gate, snapshot
 
 PEER = "10.0.0.1"
 
@@ -33,7 +33,7 @@ class Box:
         since = self.t0 - 100.0  # established 100 s before the gate started
         if self.flap_at is not None and now - self.t0 >= self.flap_at:
             since = self.t0 + self.flap_at
-        up = {f"bgp {PEER}": float(int(now - since))} if self.counters else {}
+        up = {f"bgp {PEER}": (float(int(now - since)), 1.0)} if self.counters else {}
         return Health(True, {PEER: 3}, uptimes=up)
 
     def probe(self) -> Probe:
@@ -101,11 +101,28 @@ def test_without_an_open_session_every_poll_is_a_new_one() -> None:
 
 
 def test_durations_as_devices_print_them() -> None:
-    assert duration("3m48s") == 228.0
-    assert duration("1d02h03m") == 93780.0
-    assert duration("12.345s") == 12.345
-    assert duration("00:01:17") == 77.0
+    assert duration("3m48s") == (228.0, 1.0)
+    assert duration("1d02h03m") == (93780.0, 60.0)
+    assert duration("12.345s") == (12.345, 1.0)
+    assert duration("00:01:17") == (77.0, 1.0)
     assert duration("") is None and duration("never") is None
+
+
+def test_a_counter_printed_in_minutes_is_no_flap_while_its_minute_lasts() -> None:
+    before = Health(True, {}, {"dn1 10.0.0.2"})
+
+    def ospf(text: str) -> Health:
+        up = duration(text)
+        assert up is not None
+        return Health(True, {}, {"dn1 10.0.0.2"}, uptimes={"ospf dn1 10.0.0.2": up})
+
+    assert flapped(before, ospf("1d02h03m"), ospf("1d02h03m"), 4.0) == ([], [])  # 4 s later, same minute
+    assert flapped(before, ospf("1d02h03m"), ospf("1d02h04m"), 4.0) == ([], [])
+    assert flapped(before, ospf("3m48s"), ospf("3m52s"), 4.0) == ([], [])
+    assert flapped(before, ospf("1d02h03m"), ospf("2.300s"), 4.0)[0] == [
+        "OSPF adjacency dn1 10.0.0.2 went down and came back (up 2 s)"
+    ]
+    assert flapped(before, ospf("3m48s"), ospf("3m49s"), 4.0)[0]  # grew 1 s in 4 s: it restarted
 
 
 class FrrLike:
@@ -136,5 +153,5 @@ def test_a_snapshot_reads_the_counters_in_one_cli_round_trip() -> None:
     conn = FrrLike()
     h = snapshot(conn, ["10.0.0.0/24", "10.9.0.0/24"], get("frr"))
     assert h.bgp == {"10.254.0.0": 5} and h.ospf == {"dn1 10.96.129.7"} and h.routes == {"10.0.0.0/24"}
-    assert h.uptimes == {"bgp 10.254.0.0": 42.0, "ospf dn1 10.96.129.7": 228.0}  # Linux keeps no flap time
+    assert h.uptimes == {"bgp 10.254.0.0": (42.0, 1.0), "ospf dn1 10.96.129.7": (228.0, 1.0)}  # no link flap time
     assert conn.cli_calls == [["show ip ospf neighbor", "show ip route json"]]

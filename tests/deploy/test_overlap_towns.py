@@ -37,3 +37,9 @@ def test_canary_stays_alone_and_batches_cap_every_stage() -> None:
     plan = stages(TOWNS, canary=1, batch_size=2, overlap_towns=True)
     assert plan[0] == ["a-s1"]
     assert all(len(s) <= 2 for s in plan)
+
+
+def test_workers_scale_with_the_machine_within_bounds() -> None:
+    from countynet.deploy.engine import MAX_WORKERS, default_workers
+
+    assert default_workers(1) == 16 and default_workers(2) == 32 and default_workers(16) == MAX_WORKERS == 64

@@ -192,3 +192,22 @@ def test_merge_config_folds_into_existing_blocks() -> None:
     assert "interface eth9\n ip address 10.9.9.9/31\nexit" in merged
     assert "ip route 10.98.0.0/16 blackhole" in merged and "ip route 10.99.0.0/16 blackhole" in merged
     assert parse.normalise(parse.merge_config(running, "")) == parse.normalise(running)
+
+
+def test_split_echoed_cuts_vtysh_e_output_per_command() -> None:
+    # `vtysh -E -c A -c B`, as FRR 8.4.4 prints it on a lab router: each command echoed after the prompt;
+    # vtysh stops at a command it rejects, so later commands have no section
+    out = (
+        "r1# show bgp vrf all summary json\n{\n}\n"
+        "r1# show ip ospf neighbor\n% OSPF is not enabled in vrf default\n"
+        "r1# show bogus\n% Unknown command: show bogus\n"
+    )
+    cmds = ["show bgp vrf all summary json", "show ip ospf neighbor", "show bogus", "show version"]
+    assert parse.split_echoed(out, cmds) == [
+        "{\n}\n",
+        "% OSPF is not enabled in vrf default\n",
+        "% Unknown command: show bogus\n",
+        None,
+    ]
+    assert parse.split_echoed("r1(config)# show version\nFRRouting 8.4.4\n", ["show version"]) == ["FRRouting 8.4.4\n"]
+    assert parse.split_echoed("", ["show version"]) == [None]
