@@ -231,7 +231,9 @@ class FRRDriver(NetworkDriver):
     def discard_config(self) -> None:
         if self._ssh is not None and self._ssh.alive:
             paths = " ".join(
-                shlex.quote(p) for p in (self._candidate_path, self._snippet_path, self._nft_path, self._tc_path)
+                shlex.quote(p)
+                for p in (self._candidate_path, self._snippet_path, self._nft_path, self._tc_path)
+                for p in (p, f"{p}.checked")
             )
             self._run(f"{self.sudo}rm -f {paths}")
         self._candidate = None

@@ -198,6 +198,7 @@ set -u
 vtysh -m -f "$CAND" > /dev/null 2> "$CAND.err" || { cat "$CAND.err" >&2; rm -f "$CAND.err"; exit 13; }
 if [ -n "${NFT:-}" ]; then nft -c -f "$NFT" > /dev/null 2> "$CAND.err" || { cat "$CAND.err" >&2; rm -f "$CAND.err"; exit 13; }; fi
 rm -f "$CAND.err"
+cksum < "$CAND" > "$CAND.checked"  # the commit need not check this file again while it is unchanged
 """
 
 COMPARE = (
@@ -245,7 +246,9 @@ COMMIT = (
     + RELOAD_FN
     + r"""
 [ -e "$SD/pending" ] && { echo "countynet: a commit is pending confirmation; confirm or roll back first" >&2; exit 12; }
-vtysh -m -f "$CAND" > /dev/null 2> "$SD/syntax.err" || { cat "$SD/syntax.err" >&2; exit 13; }
+if [ ! -s "$CAND.checked" ] || [ "$(cksum < "$CAND")" != "$(cat "$CAND.checked")" ]; then
+  vtysh -m -f "$CAND" > /dev/null 2> "$SD/syntax.err" || { cat "$SD/syntax.err" >&2; exit 13; }
+fi
 running > "$SD/rollback.new" && [ -s "$SD/rollback.new" ] || { echo "countynet: cannot read running config" >&2; exit 14; }
 mv "$SD/rollback.new" "$SD/rollback.conf"
 keep_startup
@@ -261,7 +264,7 @@ else
   rm -f "$SD/tc.rollback"
 fi
 cp "$CAND" "$SD/committed.conf"
-find "$SD" -name 'candidate.*.conf' -mmin +1440 -delete 2>/dev/null  # left by controllers that died
+find "$SD" \( -name 'candidate.*.conf' -o -name 'candidate.*.checked' \) -mmin +1440 -delete 2>/dev/null  # left by controllers that died
 fail() {  # undo a failed or partial apply, leave frr.conf as it was, report
   restore || { put_startup_back; exit 22; }
   put_startup_back
