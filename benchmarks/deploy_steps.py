@@ -89,7 +89,7 @@ def main() -> int:
         step("confirm (write memory)", conn.confirm_commit)
         step("close", host.close_connections)
         conn = host.get_connection("napalm", nr.config)
-        conn.load_replace_candidate(config=payload[args.site] + "!\n! again\n")
+        conn.load_replace_candidate(config=payload[args.site])  # the same again: a commit all the same
         conn.commit_config(revert_in=120)
         old = health.poller(host, nr.config, prefixes, platform)
         step(f"baseline: gate with a new session a second, {hold:.0f} s", lambda: health.gate(old, before, 30, hold))
