@@ -108,7 +108,10 @@ def prepare_dir(node_dir: Path, node: RouterNode | PopNode, public_key: str | No
         os.chmod(etc / fname, 0o640)
     start = ["#!/bin/sh", "set -e"]
     start += [f"{FRR_BIN}/{d} -d -F traditional -P 0" for d in daemons]
-    start.append("vtysh -b >/run/countynet-node/vtysh-boot.log 2>&1 || true")
+    if isinstance(node, PopNode):
+        # A router's frr.conf holds only what the daemons already have (the profile given by -F and
+        # the hostname, the node's own): applying it would cost a vtysh start-up (~90 ms) per router.
+        start.append("vtysh -b >/run/countynet-node/vtysh-boot.log 2>&1 || true")
     if isinstance(node, RouterNode):
         if public_key is None:
             raise ValueError("router needs the lab public key")
