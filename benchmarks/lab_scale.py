@@ -118,7 +118,7 @@ def ssh_login(lab: Lab, router: str) -> bool:
 def measure(args: argparse.Namespace, n: int, daemons: tuple[str, ...], shared: bool) -> dict[str, Any]:
     name = f"bench{os.getpid()}-{n}"
     before = mem_available_mib()
-    ksm0 = share.counters()
+    ksm0, ksmd0 = share.counters(), share.ksmd_cpu_s()
     t0 = time.monotonic()
     inodes: set[int] = set()
     fig: dict[str, Any] = {"routers": n, "daemons": list(daemons), "shared": shared}
@@ -131,8 +131,10 @@ def measure(args: argparse.Namespace, n: int, daemons: tuple[str, ...], shared: 
             fig["mem_up_mib"] = round(before - mem_available_mib())
             fig["shared"] = bool(lab.state.data.get("shared_memory"))
             fig["timings"] = lab.state.data.get("timings", {})
+            fig["ksmd_cpu_up_s"] = round(share.ksmd_cpu_s() - ksmd0, 1)
             if fig["shared"]:
                 fig["settle_s"] = round(share.wait_settled(args.settle), 1)
+                fig["ksmd_cpu_settle_s"] = round(share.ksmd_cpu_s() - ksmd0 - fig["ksmd_cpu_up_s"], 1)
         fig["mem_peak_mib"] = round(peak.peak)
         fig["mem_mib"] = round(before - mem_available_mib())
         fig["mem_mib_per_router"] = round(fig["mem_mib"] / n, 2)
@@ -143,10 +145,13 @@ def measure(args: argparse.Namespace, n: int, daemons: tuple[str, ...], shared: 
         fig["by_type"] = pss_by_type(procs)
         fig["processes"] = len(procs)
         fig["pss_mib"] = round(sum(v["pss_mib"] for v in fig["by_type"].values()))
-        t = time.monotonic()
+        t, k = time.monotonic(), share.ksmd_cpu_s()
         with ThreadPoolExecutor(args.ssh_workers) as pool:
             fig["ssh_ok"] = sum(pool.map(lambda r: ssh_login(lab, r), lab.routers))
         fig["ssh_s"] = round(time.monotonic() - t, 1)
+        # ksmd keeps scanning while the lab is up: its share of one core once merged.
+        time.sleep(10)
+        fig["ksmd_steady_pct"] = round(100 * (share.ksmd_cpu_s() - k) / (time.monotonic() - t), 1)
     finally:
         t1 = time.monotonic()
         fig["removed"] = lab_down(name)
@@ -174,7 +179,9 @@ def report(fig: dict[str, Any], base: dict[str, Any] | None, prev: dict[str, Any
     n = fig["routers"]
     print(f"{n} routers ({'+'.join(fig['daemons'])}, memory {'shared' if fig['shared'] else 'separate'}): "
           f"up {fig['up_s']} s, down {fig['down_s']} s, SSH login + vtysh {fig['ssh_ok']}/{n} in {fig['ssh_s']} s")  # fmt: skip
-    settle = f", after {fig['settle_s']} s of merging (KSM saved {fig['ksm_saved_mib']} MiB)" if fig["shared"] else ""
+    settle = (f", after {fig['settle_s']} s of merging (KSM saved {fig['ksm_saved_mib']} MiB; ksmd CPU "
+              f"{fig['ksmd_cpu_up_s']} s while coming up, {fig['ksmd_cpu_settle_s']} s while settling, "
+              f"{fig['ksmd_steady_pct']} % of a core once up)") if fig["shared"] else ""  # fmt: skip
     print(f"memory: {fig['mem_mib']} MiB ({fig['mem_mib_per_router']} MiB/router){settle}; peak while coming "
           f"up {fig['mem_peak_mib']} MiB; right after up {fig['mem_up_mib']} MiB; MemAvailable left "
           f"{round(mem_available_mib())} MiB after down")  # fmt: skip

@@ -84,13 +84,15 @@ def lab_up(
     parallel: int = 4,
     progress: bool = True,
     persistent: bool = True,
-    shared_memory: bool = True,
+    shared_memory: bool | None = None,
 ) -> Lab:
     """Build the lab. persistent=False ties it to this process: cleanup_stale() removes it once we are gone.
-    shared_memory: identical pages of the nodes' processes are merged by the kernel (countynet.lab.share)."""
+    shared_memory: merge identical pages of the nodes' processes (countynet.lab.share); None: when
+    the lab is big enough to need it."""
     _preflight(spec)
     _raise_neighbour_limits()
-    shared_memory = shared_memory and share.enable()
+    n_frr = sum(1 for n in spec.nodes if isinstance(n, RouterNode | PopNode))
+    shared_memory = (share.needed(n_frr) if shared_memory is None else shared_memory) and share.enable()
     root_link = state_root() / spec.name
     lab_dir = Path(state_dir) if state_dir else root_link
     st = LabState.create(lab_dir, spec.name, persistent)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from countynet.lab import share
 from countynet.lab.state import NETNS_PREFIX, LabState, lab_dirs, netns_inode, pid_alive, state_root
 
 ORPHAN_LINK_RE = re.compile(r"^cnl[0-9a-f]{4}(br|m\d+)$")
@@ -143,7 +144,13 @@ def teardown_dir(lab_dir: Path) -> dict[str, int]:
     if procs_in_netns(inodes):
         stop_processes(inodes, grace=1.0)
     _remove_dir(lab_dir, real_dir)
+    if st.data.get("shared_memory") and not _any_lab_shares():
+        share.disable()
     return {"processes": n_procs, "netns": had_ns, "links": had_links}
+
+
+def _any_lab_shares() -> bool:
+    return any((st := LabState.load(d)) is not None and st.data.get("shared_memory") for d in lab_dirs())
 
 
 def _remove_dir(lab_dir: Path, real_dir: Path) -> None:
