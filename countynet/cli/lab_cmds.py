@@ -34,6 +34,9 @@ def up(
     all_: bool = typer.Option(False, "--all", help="Every device of the inventory."),
     name: str = NAME,
     parallel: int = typer.Option(4, "--parallel", help="Devices started at once."),
+    share_memory: bool | None = typer.Option(
+        None, "--share-memory/--no-share-memory",
+        help="Merge the routers' identical memory pages (default: only when separate copies would be tight)."),
 ) -> int:
     """Build the lab from the inventory and write its lab inventory file (hosts, keys, known_hosts).
 
@@ -53,8 +56,9 @@ def up(
     spec = spec_from_model(model, sel.devices(model), name)
     if not spec.routers:
         raise CountynetError("the selection has no devices", "check the --town/--site names")
-    lab = lab_up(spec, parallel=parallel, progress=True, persistent=True)
-    summary(f"lab [bold]{lab.name}[/] up: {len(lab.nodes)} nodes; inventory {lab.inventory_file}")
+    lab = lab_up(spec, parallel=parallel, progress=True, persistent=True, shared_memory=share_memory)
+    shared = ", memory shared" if lab.state.data.get("shared_memory") else ""
+    summary(f"lab [bold]{lab.name}[/] up: {len(lab.nodes)} nodes{shared}; inventory {lab.inventory_file}")
     return OK
 
 
