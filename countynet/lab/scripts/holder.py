@@ -10,6 +10,7 @@ import socket
 import sys
 
 MS_BIND = 4096
+MNT_DETACH = 2
 INNER = "/run/countynet-node"
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -29,6 +30,9 @@ def main() -> None:
     sleep = next(p for p in ("/usr/bin/sleep", "/bin/sleep") if os.path.exists(p))
     # The node dir may live under /run, which the tmpfs below hides: keep a handle to it first.
     fd = os.open(node_dir, os.O_RDONLY | os.O_DIRECTORY)
+    # Drop this namespace's copy of every lab's /run/netns/* mount (hidden by the tmpfs below
+    # anyway): kept, the k-th node would hold k of them, n^2/2 kernel mounts in an n-node lab.
+    libc.umount2(b"/run/netns", MNT_DETACH)
     mount("tmpfs", "/run", "tmpfs", 0, "mode=0755")
     os.makedirs(INNER)
     mount(f"/proc/self/fd/{fd}", INNER, None, MS_BIND)
