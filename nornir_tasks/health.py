@@ -282,11 +282,11 @@ def flapped(before: Health, prev: Health, now: Health, elapsed: float) -> tuple[
 
 
 def window_step(before: Health, opening: Health, hold: float, interval: float) -> float:
-    """Seconds between the polls inside the window: a quarter of the hold when the device counts
+    """Seconds between the polls inside the window: half the hold when the device counts
     the up time of everything the gate watches (a flap between polls shows in its counters),
     else `interval` (then only a poll can see one)."""
     watched = [f"bgp {p}" for p in before.bgp] + [f"ospf {a}" for a in before.ospf]
-    return max(interval, hold / 4) if all(w in opening.uptimes for w in watched) else interval
+    return max(interval, hold / 2) if all(w in opening.uptimes for w in watched) else interval
 
 
 @dataclass
