@@ -86,22 +86,42 @@ class Health:
 def snapshot(conn: Any, prefixes: list[str], platform: Platform | None = None) -> Health:
     """What this device shows now (every part optional: a getter a platform lacks adds nothing)."""
     h = Health(management=True)
+    got = _fetch(conn, _commands(platform, prefixes))
     with contextlib.suppress(Exception):  # a device without BGP answers with an error on some platforms
-        peers = conn.get_bgp_neighbors().get("global", {}).get("peers", {})
+        peers = got["get_bgp_neighbors"].get("global", {}).get("peers", {})
         h.bgp = {ip: _received(p) for ip, p in peers.items() if p.get("is_up")}
         h.uptimes.update(_counters("bgp", {ip: p.get("uptime") for ip, p in peers.items() if p.get("is_up")}))
     with contextlib.suppress(Exception):
-        ifaces = conn.get_interfaces()
+        ifaces = got["get_interfaces"]
         h.links = {
             name: "up" if i.get("is_up") else ("no-carrier" if i.get("is_enabled") else "admin-down")
             for name, i in ifaces.items()
         }
         h.uptimes.update(_counters("link", {name: i.get("last_flapped") for name, i in ifaces.items()}))
-    outputs = _show(conn, platform, prefixes)
     if platform is not None and platform.collect.ospf_neighbors:
-        h.ospf = _ospf_full(outputs, platform, h.uptimes)
-    h.routes = _routes(conn, prefixes, platform, outputs)
+        h.ospf = _ospf_full(got, platform, h.uptimes)
+    h.routes = _routes(conn, prefixes, platform, got)
     return h
+
+
+GETTERS = ["get_bgp_neighbors", "get_interfaces"]
+
+
+def _fetch(conn: Any, cmds: list[str]) -> dict[str, Any]:
+    """The getters' answers and the commands' outputs by name: in one round trip where the driver
+    offers `get_many` (a capability, as pending_commit is; FRR's runs one vtysh for all), else
+    each the ordinary way; what fails is missing."""
+    many = getattr(conn, "get_many", None)
+    if callable(many):
+        with contextlib.suppress(Exception):
+            got = many(GETTERS, cmds)
+            if isinstance(got, dict):
+                return {k: (str(v) if k in cmds else v) for k, v in got.items()}
+    out: dict[str, Any] = {}
+    for name in GETTERS:
+        with contextlib.suppress(Exception):
+            out[name] = getattr(conn, name)()
+    return out | _show(conn, cmds)
 
 
 def _counters(kind: str, values: dict[str, Any]) -> dict[str, tuple[float, float]]:
@@ -109,12 +129,15 @@ def _counters(kind: str, values: dict[str, Any]) -> dict[str, tuple[float, float
     return {f"{kind} {k}": (float(v), 1.0) for k, v in values.items() if isinstance(v, int | float) and v >= 0}
 
 
-def _show(conn: Any, platform: Platform | None, prefixes: list[str]) -> dict[str, str]:
-    """The platform's OSPF neighbour and route-table commands in one cli() call (one round trip
-    where the driver batches); one call each when the batch is refused, so one command a device
-    rejects does not hide the other's answer."""
+def _commands(platform: Platform | None, prefixes: list[str]) -> list[str]:
+    """The platform's OSPF neighbour and route-table commands the snapshot reads."""
     collect = platform.collect if platform is not None else None
-    cmds = [c for c in (collect.ospf_neighbors, collect.routes_json if prefixes else None) if c] if collect else []
+    return [c for c in (collect.ospf_neighbors, collect.routes_json if prefixes else None) if c] if collect else []
+
+
+def _show(conn: Any, cmds: list[str]) -> dict[str, str]:
+    """`cmds` in one cli() call (one round trip where the driver batches); one call each when the
+    batch is refused, so one command a device rejects does not hide the other's answer."""
     if not cmds:
         return {}
     with contextlib.suppress(Exception):
@@ -131,7 +154,7 @@ def _received(peer: dict[str, Any]) -> int:
     return sum(max(0, int(f.get("received_prefixes", 0) or 0)) for f in fams.values())
 
 
-def _ospf_full(outputs: dict[str, str], platform: Platform, uptimes: dict[str, tuple[float, float]]) -> set[str]:
+def _ospf_full(outputs: dict[str, Any], platform: Platform, uptimes: dict[str, tuple[float, float]]) -> set[str]:
     from countynet.verify.parse import parse
 
     cmd = platform.collect.ospf_neighbors
@@ -169,7 +192,7 @@ def duration(text: str) -> tuple[float, float] | None:
     return None
 
 
-def _routes(conn: Any, prefixes: list[str], platform: Platform | None, outputs: dict[str, str]) -> set[str]:
+def _routes(conn: Any, prefixes: list[str], platform: Platform | None, outputs: dict[str, Any]) -> set[str]:
     cmd = platform.collect.routes_json if platform is not None else None
     if cmd and prefixes:
         with contextlib.suppress(Exception):

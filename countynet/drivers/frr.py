@@ -51,6 +51,9 @@ DEFAULT_FRR_CONF = "/etc/frr/frr.conf"
 RUNNING_REUSE_S = 30.0  # compare_config diffs against a running config get_config read this recently
 
 
+_BGP_CMDS = ["show bgp vrf all summary json", "show bgp vrf all neighbors json"]
+
+
 def _with_json(command: str) -> str:
     return command if command.rstrip().endswith(" json") else f"{command.rstrip()} json"
 
@@ -355,12 +358,45 @@ class FRRDriver(NetworkDriver):
         return parse.interfaces_ip(parse.loads(self._run("ip -j addr show").out, []))
 
     def get_bgp_neighbors(self) -> dict[str, Any]:
-        cmds = ["show bgp vrf all summary json", "show bgp vrf all neighbors json"]
+        cmds = _BGP_CMDS
         summary, neighbors = self._vtysh_many(cmds)[0]
         if summary is None or neighbors is None:  # vtysh stopped at the first (bgpd not running?): each alone
             s = self._batch({"summary": f"vtysh -c '{cmds[0]}'", "neighbors": f"vtysh -c '{cmds[1]}'"})
             summary, neighbors = s.get("summary", ""), s.get("neighbors", "")
         return parse.bgp_neighbors(parse.loads(summary, {}), parse.loads(neighbors, {}))
+
+    def get_many(self, getters: list[str], commands: list[str] | None = None) -> dict[str, Any]:
+        """get_bgp_neighbors, get_interfaces and vtysh `commands` in one round trip and one vtysh
+        run, for callers that ask for the same set again and again (the health gate's polls; not
+        NAPALM's contract). {getter or command: what the getter, or cli(), returns}; when vtysh
+        stops early (a command it rejects, a daemon not running) each is asked again alone."""
+        commands = list(commands or [])
+        vty = {"get_bgp_neighbors": _BGP_CMDS, "get_interfaces": ["show interface json"]}
+        if set(getters) - set(vty):
+            raise NotImplementedError(f"get_many: {sorted(set(getters) - set(vty))}")
+        cmds = [c for g in getters for c in vty[g]] + commands
+        body = "echo '@@CN@@ links'\nip -j -d link show 2>/dev/null\n" if "get_interfaces" in getters else ""
+        body += f"echo '@@CN@@ vtysh'\nvtysh -E {' '.join(f'-c {shlex.quote(c)}' for c in cmds)}\n"
+        s = parse.split_sections(self._run(f"{self.sudo}sh -s", stdin=body + "echo '@@CN@@ rc'\necho $?\n").out)
+        texts = parse.split_echoed(s.get("vtysh", "") + "\n", cmds)
+        if s.get("rc", "").strip() != "0" or None in texts:
+            out: dict[str, Any] = {g: getattr(self, g)() for g in getters}
+            return out | (self.cli(commands) if commands else {})
+        by = dict(zip(cmds, [t or "" for t in texts], strict=True))
+        out = {}
+        if "get_bgp_neighbors" in getters:
+            out["get_bgp_neighbors"] = parse.bgp_neighbors(
+                parse.loads(by[_BGP_CMDS[0]], {}), parse.loads(by[_BGP_CMDS[1]], {})
+            )
+        if "get_interfaces" in getters:
+            out["get_interfaces"] = parse.interfaces(
+                parse.loads(s.get("links", ""), []), parse.loads(by["show interface json"], {})
+            )
+        for command in commands:
+            if by[command].lstrip().startswith("% Unknown command"):
+                raise CommandErrorException(f"{command!r}: {by[command].strip()}")
+            out[command] = by[command]
+        return out
 
     def get_route_to(self, destination: str = "", protocol: str = "", longer: bool = False) -> dict[str, Any]:
         """`show ip[v6] route DEST json`: an address gives the longest match, a prefix the exact

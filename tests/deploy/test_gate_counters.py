@@ -154,3 +154,32 @@ def test_a_snapshot_reads_the_counters_in_one_cli_round_trip() -> None:
     assert h.bgp == {"10.254.0.0": 5} and h.ospf == {"dn1 10.96.129.7"} and h.routes == {"10.0.0.0/24"}
     assert h.uptimes == {"bgp 10.254.0.0": (42.0, 1.0), "ospf dn1 10.96.129.7": (228.0, 1.0)}  # no link flap time
     assert conn.cli_calls == [["show ip ospf neighbor", "show ip route json"]]
+
+
+class FrrMany(FrrLike):
+    """A driver offering get_many (one round trip for the getters and the commands)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.getter_calls = 0
+
+    def get_many(self, getters: list[str], commands: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"get_bgp_neighbors": super().get_bgp_neighbors()}
+        out["get_interfaces"] = super().get_interfaces()
+        return out | FrrLike.cli(self, commands)
+
+    def get_bgp_neighbors(self) -> dict[str, Any]:
+        self.getter_calls += 1
+        return super().get_bgp_neighbors()
+
+    def get_interfaces(self) -> dict[str, Any]:
+        self.getter_calls += 1
+        return super().get_interfaces()
+
+
+def test_a_driver_with_get_many_is_asked_once_and_read_the_same() -> None:
+    many, alone = FrrMany(), FrrLike()
+    prefixes = ["10.0.0.0/24", "10.9.0.0/24"]
+    h, h_alone = snapshot(many, prefixes, get("frr")), snapshot(alone, prefixes, get("frr"))
+    assert many.getter_calls == 0 and many.cli_calls == [["show ip ospf neighbor", "show ip route json"]]
+    assert h == h_alone and h.ospf == {"dn1 10.96.129.7"}

@@ -71,3 +71,24 @@ def test_get_bgp_neighbors_is_one_round_trip(frr: tuple[Device, FRRDriver]) -> N
     peers = conn.get_bgp_neighbors()["global"]["peers"]
     assert len(sent) == 1 and shlex.split(sent[0])[:2] == ["vtysh", "-E"]
     assert "10.255.0.1" in peers and isinstance(peers["10.255.0.1"]["uptime"], int)
+
+
+def test_get_many_answers_as_the_getters_and_cli_do_in_one_round_trip(frr: tuple[Device, FRRDriver]) -> None:
+    _dev, conn = frr
+    cmds = ["show ip route summary", "show ip route json"]
+    alone = {"get_bgp_neighbors": conn.get_bgp_neighbors(), "get_interfaces": conn.get_interfaces()}
+    alone_cli = conn.cli(cmds)
+    sent = counting(conn)
+    many = conn.get_many(["get_bgp_neighbors", "get_interfaces"], cmds)
+    assert len(sent) == 1
+    assert many["get_interfaces"] == alone["get_interfaces"]
+    peers, peers_alone = many["get_bgp_neighbors"]["global"]["peers"], alone["get_bgp_neighbors"]["global"]["peers"]
+    assert set(peers) == set(peers_alone) and all(
+        {k: v for k, v in p.items() if k != "uptime"} == {k: v for k, v in peers_alone[ip].items() if k != "uptime"}
+        for ip, p in peers.items()
+    )
+    assert set(many) == {"get_bgp_neighbors", "get_interfaces", *cmds}
+    assert many["show ip route json"].startswith("{")
+    assert many["show ip route summary"].splitlines()[0] == alone_cli["show ip route summary"].splitlines()[0]
+    with pytest.raises(CommandErrorException, match=r"^'show bogus': % Unknown command: show bogus$"):
+        conn.get_many(["get_interfaces"], ["show bogus"])
