@@ -272,7 +272,10 @@ def probe(host: Any, nornir_config: Any, prefixes: list[str], platform: Platform
 
     def quick() -> Health:
         try:
-            return snapshot(conn, prefixes, platform)
+            h = snapshot(conn, prefixes, platform)
+            if not conn.is_alive().get("is_alive", True):  # the session died under the snapshot: not the device's word
+                return Health(management=False)
+            return h
         except Exception:
             return Health(management=False)
 
