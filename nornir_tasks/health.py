@@ -273,13 +273,19 @@ def probe(host: Any, nornir_config: Any, prefixes: list[str], platform: Platform
     def quick() -> Health:
         try:
             h = snapshot(conn, prefixes, platform)
-            if not conn.is_alive().get("is_alive", True):  # the session died under the snapshot: not the device's word
-                return Health(management=False)
-            return h
         except Exception:
             return Health(management=False)
+        return h if _alive(conn) else Health(management=False)  # a dead session is not the device's word
 
     return Probe(fresh, quick if conn is not None else None)
+
+
+def _alive(conn: Any) -> bool:
+    """False only when the driver says its session is gone (a driver may not tell)."""
+    try:
+        return bool(conn.is_alive().get("is_alive", True))
+    except Exception:
+        return True
 
 
 def poller(host: Any, nornir_config: Any, prefixes: list[str], platform: Platform | None) -> Poller:

@@ -183,3 +183,22 @@ def test_a_driver_with_get_many_is_asked_once_and_read_the_same() -> None:
     h, h_alone = snapshot(many, prefixes, get("frr")), snapshot(alone, prefixes, get("frr"))
     assert many.getter_calls == 0 and many.cli_calls == [["show ip ospf neighbor", "show ip route json"]]
     assert h == h_alone and h.ospf == {"dn1 10.96.129.7"}
+
+
+def test_a_poll_over_a_session_that_died_under_it_is_lost_management_not_lost_sessions() -> None:
+    from nornir_tasks.health import probe
+
+    class Dead(FrrLike):
+        def get_bgp_neighbors(self) -> dict[str, Any]:
+            raise OSError("Socket is closed")  # every getter fails: the snapshot alone would say "BGP down"
+
+        def is_alive(self) -> dict[str, bool]:
+            return {"is_alive": False}
+
+    class Untold(FrrLike):
+        def is_alive(self) -> dict[str, bool]:
+            raise NotImplementedError
+
+    assert probe(None, None, [], get("frr"), Dead()).quick() == Health(management=False)
+    told = probe(None, None, [], get("frr"), Untold()).quick()
+    assert told.management and told.bgp == {"10.254.0.0": 5}
