@@ -73,7 +73,7 @@ def verify(
         if progress:
             progress(f"attempt {attempts}: {len(converging)} of {len(checks)} checks not converged")
         if not converging or time.monotonic() - start >= wait:
-            return _judge_settled(report, sites, todo_sites, by_site, lab, attempts, converging)
+            return _judge_settled(report, sites, by_site, lab, attempts, converging)
         todo_devices = [d for d in devices if _unsettled(by_device.get(d.device, []))]
         todo_sites = [s for s in sites if _unsettled(by_site.get(s.site, []))]
         time.sleep(min(3.0, max(0.5, wait - (time.monotonic() - start))))
@@ -82,18 +82,18 @@ def verify(
 def _judge_settled(
     report: VerifyReport,
     sites: list[SiteExpect],
-    probed: list[SiteExpect],
     by_site: dict[str, list[Check]],
     lab: Any,
     attempts: int,
     converging: list[Check],
 ) -> VerifyReport:
-    """Loss and latency of a site measured in the very pass where its reachability first came back
-    were measured while routes were still converging: once everything has converged, those sites
-    are probed once more and judged on that sample (still once: a lossy link fails again)."""
+    """Loss and latency measured in any pass before the last were measured while something in the
+    network was still converging (a site's own reachability, or routes elsewhere churning the
+    paths it shares): once everything has converged, every site whose loss or latency failed is
+    probed once more and judged on that sample (still once: a lossy link fails again)."""
     if converging or attempts == 1:
         return report
-    again = [s for s in probed if any(c.bad and c.kind in JUDGED_ONCE for c in by_site.get(s.site, []))]
+    again = [s for s in sites if any(c.bad and c.kind in JUDGED_ONCE for c in by_site.get(s.site, []))]
     if not again:
         return report
     for s in again:

@@ -47,3 +47,38 @@ def test_a_check_still_failing_at_the_deadline_is_reported_failing(monkeypatch: 
     monkeypatch.setattr(runner, "_site_checks", lambda todo, _lab: [])
     report = runner.verify(None, devices, [], wait=0)  # type: ignore[arg-type]
     assert not report.ok and [c.status for c in report.checks] == ["fail"]
+
+
+def _loss_run(monkeypatch: pytest.MonkeyPatch, lossy_after_convergence: bool) -> tuple[Any, list[tuple[str, ...]]]:
+    """s1 answers in the first pass with a lossy sample while a device is still converging."""
+    devices = [DeviceExpect("a-dev", "mwingi", "agency", "frr")]
+    sites = [SiteExpect("s1", "mwingi", "s1-lan", "10.0.0.1")]
+    asked_dev: list[int] = []
+    asked_site: list[tuple[str, ...]] = []
+
+    def dev_checks(_nr: Any, todo: list[DeviceExpect]) -> list[Check]:
+        asked_dev.append(1)
+        return [Check("mwingi", d.device, "route", "p", "ok" if len(asked_dev) >= 2 else "fail") for d in todo]
+
+    def site_checks(todo: list[SiteExpect], _lab: Any) -> list[Check]:
+        asked_site.append(tuple(s.site for s in todo))
+        lossy = len(asked_site) == 1 or lossy_after_convergence
+        return [c for s in todo for c in (Check("mwingi", s.site, "ping", "gw", "ok", site=s.site),
+                Check("mwingi", s.site, "latency", "gw", "fail" if lossy else "ok", site=s.site))]  # fmt: skip
+
+    monkeypatch.setattr(runner, "_device_checks", dev_checks)
+    monkeypatch.setattr(runner, "_site_checks", site_checks)
+    monkeypatch.setattr(runner.time, "sleep", lambda _s: None)
+    return runner.verify(None, devices, sites, lab=object(), wait=60), asked_site  # type: ignore[arg-type]
+
+
+def test_loss_sampled_while_another_part_converged_is_sampled_again_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    report, asked = _loss_run(monkeypatch, lossy_after_convergence=False)
+    assert asked == [("s1",), (), ("s1",)]  # not in the second pass (reachable), once after convergence
+    assert report.ok and report.attempts == 2
+
+
+def test_a_lossy_link_still_fails_after_its_one_new_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    report, asked = _loss_run(monkeypatch, lossy_after_convergence=True)
+    assert asked == [("s1",), (), ("s1",)]  # judged on one more sample, never retried until lucky
+    assert not report.ok and [c.kind for c in report.failed] == ["latency"]
