@@ -1,11 +1,9 @@
 """Reachability probe from agency-LAN namespaces: ping and TCP connects, as JSON.
 
-Standalone on purpose (standard library only). Two ways to run it:
-  python3 probe.py SPEC            inside one LAN namespace (`lab.exec`): one site.
-  python3 probe.py --sites FILE    in the host's namespaces: every site in FILE, each probed from a
-                                   thread that first joins the site's network namespace (setns is
-                                   per thread; ping inherits it, sockets are made in it). One
-                                   Python start-up per verify pass instead of one per site.
+Standalone on purpose (standard library only): `python3 probe.py < JOB` on the host, with the
+job ({"workers": N, "sites": [{"id", "netns", "spec"}]}) on standard input. Each site is probed
+from a thread that first joins the site's network namespace (setns is per thread; ping inherits
+it, sockets are made in it): one Python start-up per verify pass instead of one per site.
 """
 
 from __future__ import annotations
@@ -100,13 +98,8 @@ def probe_sites(sites: list[dict[str, object]], workers: int) -> dict[str, objec
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["--sites"]:
-        with open(sys.argv[2]) as fh:
-            job = json.load(fh)
-        result = probe_sites(job["sites"], int(job.get("workers", 48)))
-    else:
-        result = probe(json.loads(sys.argv[1]))
-    sys.stdout.write(json.dumps(result))
+    job = json.load(sys.stdin)
+    sys.stdout.write(json.dumps(probe_sites(job["sites"], int(job.get("workers", 48)))))
 
 
 if __name__ == "__main__":

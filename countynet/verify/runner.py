@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +29,7 @@ PROBE = resource_path("countynet.verify", "probe.py")
 PROBES = 100
 PROBE_INTERVAL_S = 0.02
 # A probe mostly waits (PROBES pings PROBE_INTERVAL_S apart = 2 s): many sites at once cost
-# little CPU (one short Python start-up each) and bound a town's probe time by one probe.
+# little CPU (a thread and a ping each, in one probe process) and bound a pass by one probe.
 PROBE_WORKERS = 96
 # Quality is judged, never retried: retrying until a lucky sample passes hides a lossy link.
 JUDGED_ONCE = {"latency"}
@@ -232,7 +231,7 @@ def _probe_spec(s: SiteExpect) -> dict[str, Any]:
 
 def _probe_all(sites: list[SiteExpect], lab: Any) -> dict[str, dict[str, Any]]:
     """Every site's probe from one process on the host: each site from a thread inside its LAN
-    namespace (probe.py --sites), not one namespace entry and Python start-up per site."""
+    namespace (probe.py, the job on stdin), not one namespace entry and Python start-up per site."""
     answers: dict[str, dict[str, Any]] = {}
     todo = []
     for s in sites:
@@ -242,17 +241,14 @@ def _probe_all(sites: list[SiteExpect], lab: Any) -> dict[str, dict[str, Any]]:
             answers[s.site] = {"error": f"probe failed: {exc}"}
     if not todo:
         return answers
-    job = {"workers": PROBE_WORKERS, "sites": todo}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="countynet-probe-") as fh:
-        json.dump(job, fh)
-        fh.flush()
-        rounds = -(-len(todo) // PROBE_WORKERS)
-        proc = subprocess.run(
-            [sys.executable, "-I", str(PROBE), "--sites", fh.name],
-            capture_output=True,
-            text=True,
-            timeout=60 + rounds * (PROBES * PROBE_INTERVAL_S + 30),
-        )
+    rounds = -(-len(todo) // PROBE_WORKERS)
+    proc = subprocess.run(
+        [sys.executable, "-I", str(PROBE)],
+        input=json.dumps({"workers": PROBE_WORKERS, "sites": todo}),
+        capture_output=True,
+        text=True,
+        timeout=60 + rounds * (PROBES * PROBE_INTERVAL_S + 30),
+    )
     if proc.returncode != 0:
         raise RuntimeError((proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1])
     answers.update(json.loads(proc.stdout))
