@@ -20,7 +20,7 @@ from countynet.deploy.journal import JournalFull
 from countynet.deploy.remediation import with_remediation
 from countynet.deploy.strategies import load_candidate
 from countynet.platforms import Platform, platform_of
-from nornir_tasks.health import GateResult, Health, fresh_connection, gate, probe, snapshot
+from nornir_tasks.health import GateResult, Health, config_and_snapshot, fresh_connection, gate, probe
 
 OURS = {"committing", "committed", "gated"}  # steps after which a pending commit is this run's
 MARGIN_S = 3.0  # time to confirm after the hold window, before the device-side timer fires
@@ -74,7 +74,10 @@ def _deploy(task: Task, job: DeviceJob) -> dict[str, str]:
         if _ours(last, pending):
             return _reconcile(task, conn, job, platform, pending, last)
         return {"status": "skipped", "error": f"locked on the device: {describe_pending(pending)}"}
-    running = conn.get_config(retrieve="running")["running"]
+    if job.commit:  # the backup and the health gate's "before", read together
+        running, before = config_and_snapshot(conn, job.gate.prefixes, platform)
+    else:
+        running, before = conn.get_config(retrieve="running")["running"], None
     try:
         job.backup_dir.mkdir(parents=True, exist_ok=True)
         (job.backup_dir / f"{task.host.name}.conf").write_text(job.redact(running))
@@ -83,7 +86,6 @@ def _deploy(task: Task, job: DeviceJob) -> dict[str, str]:
             "status": "skipped",
             "error": f"not started: cannot write the backup to the state folder ({exc.strerror})",
         }
-    before = snapshot(conn, job.gate.prefixes, platform) if job.commit else None
     diff = load_candidate(conn, platform, job.config)  # the row's strategy: replace or patch
     if not diff:
         conn.discard_config()

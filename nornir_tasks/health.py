@@ -85,8 +85,21 @@ class Health:
 
 def snapshot(conn: Any, prefixes: list[str], platform: Platform | None = None) -> Health:
     """What this device shows now (every part optional: a getter a platform lacks adds nothing)."""
+    return _health(_fetch(conn, _commands(platform, prefixes)), conn, prefixes, platform)
+
+
+def config_and_snapshot(conn: Any, prefixes: list[str], platform: Platform | None = None) -> tuple[str, Health]:
+    """The running config (the deploy's backup) and the first snapshot, read together: in one
+    round trip where the driver's get_many also gives get_config. The config must come: a
+    device that cannot give it raises, as get_config does."""
+    got = _fetch(conn, _commands(platform, prefixes), ["get_config"])
+    config = got.get("get_config")
+    running = config["running"] if isinstance(config, dict) else conn.get_config(retrieve="running")["running"]
+    return running, _health(got, conn, prefixes, platform)
+
+
+def _health(got: dict[str, Any], conn: Any, prefixes: list[str], platform: Platform | None) -> Health:
     h = Health(management=True)
-    got = _fetch(conn, _commands(platform, prefixes))
     with contextlib.suppress(Exception):  # a device without BGP answers with an error on some platforms
         peers = got["get_bgp_neighbors"].get("global", {}).get("peers", {})
         h.bgp = {ip: _received(p) for ip, p in peers.items() if p.get("is_up")}
@@ -107,14 +120,15 @@ def snapshot(conn: Any, prefixes: list[str], platform: Platform | None = None) -
 GETTERS = ["get_bgp_neighbors", "get_interfaces"]
 
 
-def _fetch(conn: Any, cmds: list[str]) -> dict[str, Any]:
-    """The getters' answers and the commands' outputs by name: in one round trip where the driver
-    offers `get_many` (a capability, as pending_commit is; FRR's runs one vtysh for all), else
-    each the ordinary way; what fails is missing."""
+def _fetch(conn: Any, cmds: list[str], extra: list[str] | None = None) -> dict[str, Any]:
+    """The getters' answers (GETTERS and `extra`) and the commands' outputs by name: in one round
+    trip where the driver offers `get_many` (a capability, as pending_commit is; FRR's runs one
+    vtysh for all), else each the ordinary way; what fails is missing."""
+    getters = GETTERS + list(extra or [])
     many = getattr(conn, "get_many", None)
     if callable(many):
         with contextlib.suppress(Exception):
-            got = many(GETTERS, cmds)
+            got = many(getters, cmds)
             if isinstance(got, dict):
                 return {k: (str(v) if k in cmds else v) for k, v in got.items()}
     out: dict[str, Any] = {}
@@ -242,6 +256,9 @@ class GateResult:
 
 Poller = Callable[[], Health]
 SLACK_S = 0.5  # beyond a counter's own step: the clocks of controller and device
+# A window this short (a first deploy's, with no session or adjacency to lose) is opened and closed
+# by a poll each and none in between; longer ones get a poll halfway, to roll back sooner.
+SHORT_HOLD_S = 6.0
 
 
 @dataclass
@@ -313,12 +330,16 @@ def flapped(before: Health, prev: Health, now: Health, elapsed: float) -> tuple[
     return problems, links
 
 
-def window_step(before: Health, opening: Health, hold: float, interval: float) -> float:
+def window_step(before: Health, opening: Health, hold: float, interval: float, short: float = SHORT_HOLD_S) -> float:
     """Seconds between the polls inside the window: half the hold when the device counts
     the up time of everything the gate watches (a flap between polls shows in its counters),
-    else `interval` (then only a poll can see one)."""
+    the whole hold when the window is `short` or shorter (a poll in between would only say
+    sooner what the closing poll and the counters say anyway), else `interval` (then only a
+    poll can see a flap)."""
     watched = [f"bgp {p}" for p in before.bgp] + [f"ospf {a}" for a in before.ospf]
-    return max(interval, hold / 2) if all(w in opening.uptimes for w in watched) else interval
+    if not all(w in opening.uptimes for w in watched):
+        return interval
+    return max(interval, hold if hold <= short else hold / 2)
 
 
 @dataclass
@@ -336,6 +357,7 @@ def gate(
     hold: float,
     latest_start: float | None = None,
     interval: float = 1.0,
+    short: float = SHORT_HOLD_S,
 ) -> GateResult:
     """Wait up to `timeout` s for the device to be healthy, then require it to stay healthy for
     `hold` s: a bad poll inside the window, or a flap between two polls, fails the gate at once
@@ -375,7 +397,7 @@ def gate(
             late = [f"{p} until {at - started:.0f} s after the commit" for p in earlier] or ["healthy too late"]
             return GateResult([*late, f"no time left to hold {hold:.0f} s"], [], 0.0, polls)
         elif win is None:
-            win = _Window(at, after, ended, window_step(before, after, hold, interval))
+            win = _Window(at, after, ended, window_step(before, after, hold, interval, short))
         elif closing:
             return GateResult([], [], round(at - win.since, 1), polls)
         else:

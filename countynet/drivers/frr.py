@@ -96,6 +96,7 @@ class FRRDriver(NetworkDriver):
         self._tc_path = f"{self.state_dir}/candidate.{self.session}.tc"
         self._tc: str | None = None  # the tc part (QoS queues, after TC_MARKER)
         self._merge = False
+        self._staged = False  # candidate files of this session may be on the device
         self.last_commit_token: str | None = None  # the pending marker's token of our last commit
         # the running config as get_config last read it in this session (monotonic time, text):
         # compare_config shows its diff against it instead of reading it again right away
@@ -156,24 +157,30 @@ class FRRDriver(NetworkDriver):
             config = Path(filename).read_text()
         if config is None:
             raise exc_type("give a filename or a config string")
-        self.discard_config()
+        self._forget()
         tc = split_tc(config)  # and a tc part for the QoS queues
         config, nft = split_frr(config)  # countynet's FRR files carry an nftables part for ACLs
-        mk = self._run(f"{self.sudo}mkdir -p {shlex.quote(self.state_dir)}")
-        nft_ok = self._ssh_upload(self._nft_path, nft).ok if nft.strip() else True
-        nft_ok = nft_ok and (self._ssh_upload(self._tc_path, tc).ok if tc.strip() else True)
         snippet = None
         if merge:
             base = self._script(scripts.MERGE_BASE)
             if not base.ok:
                 raise exc_type(f"cannot read running config: {base.err.strip()}")
             snippet, config = config, parse.merge_config(base.out, config)
-            mk = mk if not mk.ok else self._ssh_upload(self._snippet_path, snippet)
-        up = self._ssh_upload(self._candidate_path, config)
-        if not (mk.ok and up.ok and nft_ok):
-            raise exc_type(f"cannot upload candidate: {(mk.err + up.err).strip()}")
-        nft_arg = self._nft_path if nft.strip() else ""
-        check = self._script(scripts.CHECK, CAND=self._snippet_path if merge else self._candidate_path, NFT=nft_arg)
+        files = {self._candidate_path: config}
+        files |= {self._nft_path: nft} if nft.strip() else {}
+        files |= {self._tc_path: tc} if tc.strip() else {}
+        files |= {self._snippet_path: snippet} if snippet is not None else {}
+        # old candidate files go, the new ones are written and checked: all in one round trip
+        self._staged = True
+        check = self._script(
+            scripts.stage(files, self._paths()) + scripts.CHECK,
+            VTYSH_SHIM=scripts.VTYSH_SHIM,
+            CAND=self._snippet_path if merge else self._candidate_path,
+            NFT=self._nft_path if nft.strip() else "",
+        )
+        if check.rc in (10, 15):
+            self.discard_config()
+            raise exc_type(f"cannot upload candidate: {check.err.strip()}")
         if not check.ok:
             self.discard_config()
             raise exc_type(f"candidate refused by vtysh syntax check: {check.err.strip() or check.out.strip()}")
@@ -182,12 +189,13 @@ class FRRDriver(NetworkDriver):
         self._tc = tc if tc.strip() else None
         self._merge = merge
 
-    def _ssh_upload(self, path: str, text: str) -> ExecResult:
-        assert self._ssh is not None
-        try:
-            return self._ssh.upload(path, text, prefix=self.sudo)
-        except SSHError as exc:
-            raise ConnectionClosedException(str(exc)) from exc
+    def _paths(self) -> list[str]:
+        """This session's candidate files on the device."""
+        return [
+            p
+            for p in (self._candidate_path, self._snippet_path, self._nft_path, self._tc_path)
+            for p in (p, f"{p}.checked")
+        ]
 
     def load_replace_candidate(self, filename: str | None = None, config: str | None = None) -> None:
         """Stage a full config; syntax-checked on the device now (`vtysh -m -f`), applied on commit."""
@@ -211,6 +219,7 @@ class FRRDriver(NetworkDriver):
         res = self._script(
             scripts.COMPARE,
             RUNNER=scripts.RELOAD_RUNNER,
+            VTYSH_SHIM=scripts.VTYSH_SHIM,
             RUNNING="skip" if seen else "read",
             CAND=self._candidate_path,
             NFT=self._nft_path if self._nft else "",
@@ -232,13 +241,12 @@ class FRRDriver(NetworkDriver):
         return diff
 
     def discard_config(self) -> None:
-        if self._ssh is not None and self._ssh.alive:
-            paths = " ".join(
-                shlex.quote(p)
-                for p in (self._candidate_path, self._snippet_path, self._nft_path, self._tc_path)
-                for p in (p, f"{p}.checked")
-            )
-            self._run(f"{self.sudo}rm -f {paths}")
+        if self._staged and self._ssh is not None and self._ssh.alive:
+            self._run(f"{self.sudo}rm -f {' '.join(shlex.quote(p) for p in self._paths())}")
+            self._staged = False
+        self._forget()
+
+    def _forget(self) -> None:
         self._candidate = None
         self._nft = None
         self._tc = None
@@ -270,6 +278,7 @@ class FRRDriver(NetworkDriver):
             SNIPPET=self._snippet_path if self._merge else "",
             REVERT_SCRIPT=scripts.REVERT_SH,
             RUNNER=scripts.RELOAD_RUNNER,
+            VTYSH_SHIM=scripts.VTYSH_SHIM,
         )
         detail = (res.err or res.out).strip()
         if res.rc == 12:
@@ -283,7 +292,8 @@ class FRRDriver(NetworkDriver):
             raise CommitError(f"apply failed AND restore incomplete; device needs attention: {detail}")
         if not res.ok:
             raise CommitError(f"commit failed (rc {res.rc}): {detail}")
-        self.discard_config()
+        self._staged = False  # the commit script removed the candidate files
+        self._forget()
         if message:
             with contextlib.suppress(Exception):
                 self._run(
@@ -366,21 +376,28 @@ class FRRDriver(NetworkDriver):
         return parse.bgp_neighbors(parse.loads(summary, {}), parse.loads(neighbors, {}))
 
     def get_many(self, getters: list[str], commands: list[str] | None = None) -> dict[str, Any]:
-        """get_bgp_neighbors, get_interfaces and vtysh `commands` in one round trip and one vtysh
-        run, for callers that ask for the same set again and again (the health gate's polls; not
+        """get_bgp_neighbors, get_interfaces, get_config (the running config only) and vtysh
+        `commands` in one round trip and one vtysh run, for callers that ask for the same set again
+        and again (the health gate's polls, the deploy's backup with its first snapshot; not
         NAPALM's contract). {getter or command: what the getter, or cli(), returns}; when vtysh
         stops early (a command it rejects, a daemon not running) each is asked again alone."""
         commands = list(commands or [])
-        vty = {"get_bgp_neighbors": _BGP_CMDS, "get_interfaces": ["show interface json"]}
+        vty = {
+            "get_bgp_neighbors": _BGP_CMDS,
+            "get_interfaces": ["show interface json"],
+            "get_config": ["show running-config"],  # as get_config(retrieve="running") answers
+        }
         if set(getters) - set(vty):
             raise NotImplementedError(f"get_many: {sorted(set(getters) - set(vty))}")
-        cmds = [c for g in getters for c in vty[g]] + commands
+        # the running config last: free text, so no later command's echo is looked for inside it
+        last = vty["get_config"] if "get_config" in getters else []
+        cmds = [c for g in getters if g != "get_config" for c in vty[g]] + commands + last
         body = "echo '@@CN@@ links'\nip -j -d link show 2>/dev/null\n" if "get_interfaces" in getters else ""
         body += f"echo '@@CN@@ vtysh'\nvtysh -E {' '.join(f'-c {shlex.quote(c)}' for c in cmds)}\n"
         s = parse.split_sections(self._run(f"{self.sudo}sh -s", stdin=body + "echo '@@CN@@ rc'\necho $?\n").out)
         texts = parse.split_echoed(s.get("vtysh", "") + "\n", cmds)
         if s.get("rc", "").strip() != "0" or None in texts:
-            out: dict[str, Any] = {g: getattr(self, g)() for g in getters}
+            out: dict[str, Any] = {g: self._getter(g) for g in getters}
             return out | (self.cli(commands) if commands else {})
         by = dict(zip(cmds, [t or "" for t in texts], strict=True))
         out = {}
@@ -392,11 +409,18 @@ class FRRDriver(NetworkDriver):
             out["get_interfaces"] = parse.interfaces(
                 parse.loads(s.get("links", ""), []), parse.loads(by["show interface json"], {})
             )
+        if "get_config" in getters:
+            running = parse.clean_running(by["show running-config"])
+            self._running_seen = (time.monotonic(), running)
+            out["get_config"] = {"running": running, "startup": "", "candidate": ""}
         for command in commands:
             if by[command].lstrip().startswith("% Unknown command"):
                 raise CommandErrorException(f"{command!r}: {by[command].strip()}")
             out[command] = by[command]
         return out
+
+    def _getter(self, name: str) -> Any:
+        return self.get_config(retrieve="running") if name == "get_config" else getattr(self, name)()
 
     def get_route_to(self, destination: str = "", protocol: str = "", longer: bool = False) -> dict[str, Any]:
         """`show ip[v6] route DEST json`: an address gives the longest match, a prefix the exact

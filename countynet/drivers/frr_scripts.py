@@ -12,7 +12,9 @@ Exit codes: 11 busy, 12 commit pending, 13 syntax error, 14 cannot read running 
 
 from __future__ import annotations
 
+import base64
 import shlex
+import textwrap
 
 # frr-reload.py run from its compiled code, cached in the state dir (keyed by the script's path,
 # mtime, size and the Python version), so a run costs no compile of its 2,200 lines; with
@@ -61,7 +63,8 @@ if "--and-test" in args:
     del args[i : i + 2]
 src = os.environ["RELOAD"]
 code = code_of(src, os.path.join(os.environ["SD"], "frr-reload.code"))
-rc = run(code, src, args)
+bindir = ["--bindir", os.environ["CN_BINDIR"]] if os.environ.get("CN_BINDIR") else []
+rc = run(code, src, bindir + args)
 if out is not None:
     sys.stdout.flush()
     sys.stderr.flush()
@@ -70,7 +73,7 @@ if out is not None:
         os.dup2(fh.fileno(), 1)
         os.dup2(null.fileno(), 2)
         try:
-            run(code, src, ["--test", args[-1]])
+            run(code, src, bindir + ["--test", args[-1]])
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -79,11 +82,54 @@ if out is not None:
 sys.exit(rc)
 """
 
-# `frr_reload ARGS... [--and-test OUT]`: frr-reload.py through the runner above (frr-reload.py
-# is a python3 script, so python3 is there wherever it is).
-RELOAD_FN = r"""
+# The vtysh frr-reload runs when countynet calls it (its own `--bindir` option points at this):
+# vtysh costs ~35 ms of CPU per start (it builds its whole command graph), and a commit asked it to
+# mark (`-m -f`) the same candidate four times: at the syntax check, in the compare, in the reload
+# and in the converge check. A mark of content already marked by this vtysh binary comes from
+# $SD/marks instead (only successful marks are kept; the output depends on nothing else). And a
+# lone `write` does nothing: the commit script keeps frr.conf itself (the previous one until the
+# change is confirmed, then `write memory`), so frr-reload's own write was always undone.
+# Everything else goes to the real vtysh ($VTYSH) unchanged.
+VTYSH_SHIM = r"""#!/bin/sh
+# countynet: vtysh for frr-reload (see countynet/drivers/frr_scripts.py); the real one is $VTYSH
+m= f= w= n=0 prev=
+for a in "$@"; do
+  case "$prev" in -f) f=$a ;; -c) n=$((n + 1)); [ "$a" = write ] && w=1 ;; esac
+  [ "$a" = -m ] && m=1
+  prev=$a
+done
+[ -n "$w" ] && [ "$n" = 1 ] && exit 0
+if [ -n "$m" ] && [ -n "$f" ] && [ "$f" != - ] && [ -r "$f" ]; then
+  k=$({ stat -L -c '%Y %s %i' "$VTYSH"; cat "$f"; } | sha256sum | cut -c1-64)
+  if [ -f "$SD/marks/$k" ]; then cat "$SD/marks/$k"; exit 0; fi
+  mkdir -p "$SD/marks"
+  "$VTYSH" "$@" > "$SD/marks/$k.$$"
+  rc=$?
+  if [ $rc -eq 0 ]; then mv "$SD/marks/$k.$$" "$SD/marks/$k" && cat "$SD/marks/$k"; else cat "$SD/marks/$k.$$"; rm -f "$SD/marks/$k.$$"; fi
+  exit $rc
+fi
+exec "$VTYSH" "$@"
+"""
+
+# Puts the shim above in place (when it differs) and exports what it and the runner read.
+SHIM_FN = r"""
+VTYSH=$(command -v vtysh || echo /usr/bin/vtysh)
+CN_BINDIR="$SD/bin"
+export VTYSH CN_BINDIR SD
+if [ ! -x "$CN_BINDIR/vtysh" ] || [ "$(cat "$CN_BINDIR/vtysh")" != "$(printf '%s' "$VTYSH_SHIM")" ]; then
+  mkdir -p "$CN_BINDIR" && printf '%s\n' "$VTYSH_SHIM" > "$CN_BINDIR/vtysh.$$" && chmod 700 "$CN_BINDIR/vtysh.$$" \
+    && mv "$CN_BINDIR/vtysh.$$" "$CN_BINDIR/vtysh" || exit 10
+fi
+"""
+
+# `frr_reload ARGS... [--and-test OUT]`: frr-reload.py through the runner above with the vtysh
+# shim (frr-reload.py is a python3 script, so python3 is there wherever it is).
+RELOAD_FN = (
+    SHIM_FN
+    + r"""
 frr_reload() { python3 -c "$RUNNER" "$@"; }
 """
+)
 
 TC_FUNCS = r"""
 # The tc part (QoS queues, `tc -batch` lines) is countynet's HTB qdisc with handle 1: on each
@@ -193,13 +239,29 @@ echo "$(date -u +%FT%TZ) reverted $TOKEN" >> "$SD/revert.log"
 """
 )
 
-CHECK = r"""
+CHECK = (
+    SHIM_FN
+    + r"""
 set -u
-vtysh -m -f "$CAND" > /dev/null 2> "$CAND.err" || { cat "$CAND.err" >&2; rm -f "$CAND.err"; exit 13; }
+"$CN_BINDIR/vtysh" -m -f "$CAND" > /dev/null 2> "$CAND.err" || { cat "$CAND.err" >&2; rm -f "$CAND.err"; exit 13; }
 if [ -n "${NFT:-}" ]; then nft -c -f "$NFT" > /dev/null 2> "$CAND.err" || { cat "$CAND.err" >&2; rm -f "$CAND.err"; exit 13; }; fi
 rm -f "$CAND.err"
 cksum < "$CAND" > "$CAND.checked"  # the commit need not check this file again while it is unchanged
 """
+)
+
+
+def stage(files: dict[str, str], stale: list[str]) -> str:
+    """Script lines that remove `stale` and write each file (mode 600) byte for byte: base64 in a
+    here-document, so a candidate travels with the script that checks it (one round trip)."""
+    lines = ["umask 077", f"rm -f {' '.join(shlex.quote(p) for p in stale)}" if stale else ":"]
+    lines.append('mkdir -p "$SD" || exit 15')
+    for path, text in files.items():
+        lines.append(f"base64 -d > {shlex.quote(path)} <<'CN_END_OF_FILE' || exit 15")
+        lines += textwrap.wrap(base64.b64encode(text.encode()).decode(), 76) or [""]
+        lines.append("CN_END_OF_FILE")
+    return "\n".join(lines) + "\n"
+
 
 COMPARE = (
     RELOAD_FN
@@ -247,7 +309,7 @@ COMMIT = (
     + r"""
 [ -e "$SD/pending" ] && { echo "countynet: a commit is pending confirmation; confirm or roll back first" >&2; exit 12; }
 if [ ! -s "$CAND.checked" ] || [ "$(cksum < "$CAND")" != "$(cat "$CAND.checked")" ]; then
-  vtysh -m -f "$CAND" > /dev/null 2> "$SD/syntax.err" || { cat "$SD/syntax.err" >&2; exit 13; }
+  "$CN_BINDIR/vtysh" -m -f "$CAND" > /dev/null 2> "$SD/syntax.err" || { cat "$SD/syntax.err" >&2; exit 13; }
 fi
 running > "$SD/rollback.new" && [ -s "$SD/rollback.new" ] || { echo "countynet: cannot read running config" >&2; exit 14; }
 mv "$SD/rollback.new" "$SD/rollback.conf"
@@ -265,6 +327,7 @@ else
 fi
 cp "$CAND" "$SD/committed.conf"
 find "$SD" \( -name 'candidate.*.conf' -o -name 'candidate.*.checked' \) -mmin +1440 -delete 2>/dev/null  # left by controllers that died
+find "$SD/marks" -type f -mmin +1440 -delete 2>/dev/null  # marks of candidates deployed long ago
 fail() {  # undo a failed or partial apply, leave frr.conf as it was, report
   restore || { put_startup_back; exit 22; }
   put_startup_back
@@ -316,6 +379,9 @@ if [ "$REVERT" -gt 0 ]; then
 else
   vtysh -c 'write memory' > /dev/null || exit 21
 fi
+for f in "$CAND" "${NFT:-}" "${TC:-}" "${SNIPPET:-}"; do  # the session's candidate files are spent
+  if [ -n "$f" ]; then rm -f "$f" "$f.checked"; fi
+done
 echo OK
 """
 )

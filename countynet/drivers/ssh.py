@@ -1,13 +1,13 @@
 """A small exec-channel SSH client (paramiko) for drivers that run shell commands on a Linux box.
 
 Exec channels rather than an interactive shell (netmiko): each command returns its own exit
-status, stdout and stderr, and can take stdin, so files are uploaded with `cat > file` and
-scripts run with `sh -s` without prompt scraping.
+status, stdout and stderr, and can take stdin, so scripts (and the files they write) go in
+through `sh -s` without prompt scraping.
 """
 
 from __future__ import annotations
 
-import shlex
+import select
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,27 +116,30 @@ class SSHExec:
             out, err = bytearray(), bytearray()
             deadline = time.monotonic() + limit
             while True:
-                busy = False
-                if chan.recv_ready():
-                    out += chan.recv(65536)
-                    busy = True
-                if chan.recv_stderr_ready():
-                    err += chan.recv_stderr(65536)
-                    busy = True
-                if not busy:
-                    if chan.exit_status_ready() and chan.eof_received:
+                _drain(chan, out, err)
+                left = deadline - time.monotonic()
+                if chan.closed and not chan.eof_received and chan.exit_status == -1:
+                    raise SSHError(f"connection lost while running: {command[:80]}")
+                if chan.eof_received or chan.closed:  # nothing more comes; the exit status is on its way (or here)
+                    if chan.status_event.wait(max(0.0, left)):
+                        _drain(chan, out, err)  # what came in just before the EOF
                         break
-                    if time.monotonic() > deadline:
-                        chan.close()
-                        raise SSHError(f"command timed out after {limit}s: {command[:80]}")
-                    time.sleep(0.002)
+                elif left > 0:
+                    # sleep until data, EOF or the deadline (a thread waiting on a slow command costs no CPU)
+                    select.select([chan], [], [], min(left, 5.0))
+                    continue
+                chan.close()
+                raise SSHError(f"command timed out after {limit}s: {command[:80]}")
             rc = chan.recv_exit_status()
             chan.close()
         except (paramiko.SSHException, OSError) as exc:
             raise SSHError(f"SSH command failed: {exc}") from exc
         return ExecResult(rc, out.decode(errors="replace"), err.decode(errors="replace"))
 
-    def upload(self, path: str, text: str, prefix: str = "") -> ExecResult:
-        """Write `text` to a remote file (mode 600) through stdin."""
-        q = shlex.quote(path)
-        return self.run(f"{prefix}sh -c {shlex.quote(f'umask 077; cat > {q}')}", stdin=text)
+
+def _drain(chan: paramiko.Channel, out: bytearray, err: bytearray) -> None:
+    """Everything the channel holds now, stdout and stderr (so neither fills the window)."""
+    while chan.recv_ready():
+        out += chan.recv(65536)
+    while chan.recv_stderr_ready():
+        err += chan.recv_stderr(65536)

@@ -29,8 +29,9 @@ PROBE = resource_path("countynet.verify", "probe.py")
 PROBES = 100
 PROBE_INTERVAL_S = 0.02
 # A probe mostly waits (PROBES pings PROBE_INTERVAL_S apart = 2 s): many sites at once cost
-# little CPU (a thread and a ping each, in one probe process) and bound a pass by one probe.
-PROBE_WORKERS = 96
+# little CPU (a thread and a ping each, in one probe process), so a pass probes every site at
+# once up to this many (a pass then lasts one probe, not one per round of sites).
+PROBE_WORKERS = 256
 # Quality is judged, never retried: retrying until a lucky sample passes hides a lossy link.
 JUDGED_ONCE = {"latency"}
 
@@ -241,10 +242,11 @@ def _probe_all(sites: list[SiteExpect], lab: Any) -> dict[str, dict[str, Any]]:
             answers[s.site] = {"error": f"probe failed: {exc}"}
     if not todo:
         return answers
-    rounds = -(-len(todo) // PROBE_WORKERS)
+    workers = min(len(todo), PROBE_WORKERS)
+    rounds = -(-len(todo) // workers)
     proc = subprocess.run(
         [sys.executable, "-I", str(PROBE)],
-        input=json.dumps({"workers": PROBE_WORKERS, "sites": todo}),
+        input=json.dumps({"workers": workers, "sites": todo}),
         capture_output=True,
         text=True,
         timeout=60 + rounds * (PROBES * PROBE_INTERVAL_S + 30),

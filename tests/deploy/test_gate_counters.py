@@ -45,7 +45,7 @@ BEFORE = Health(True, {PEER: 3})
 
 def test_a_session_that_flaps_between_two_polls_fails_the_gate() -> None:
     box = Box(flap_at=0.7)
-    res = gate(box.probe(), BEFORE, timeout=5, hold=2.0, interval=0.1)
+    res = gate(box.probe(), BEFORE, timeout=5, hold=2.0, interval=0.1, short=0.5)
     assert len(res.problems) == 1, res.problems
     assert re.fullmatch(rf"BGP session to {PEER} went down and came back \(up 0 s\) after 1 s healthy", res.problems[0])
     assert res.held == 0.0
@@ -55,29 +55,43 @@ def test_a_session_that_flaps_between_two_polls_fails_the_gate() -> None:
 def test_the_same_device_without_the_flap_passes_after_the_full_hold() -> None:
     box = Box()
     t0 = time.monotonic()
-    res = gate(box.probe(), BEFORE, timeout=5, hold=2.0, interval=0.1)
+    res = gate(box.probe(), BEFORE, timeout=5, hold=2.0, interval=0.1, short=0.5)
     assert res.problems == [] and res.held >= 2.0 and time.monotonic() - t0 >= 2.0
     # a new session opens and closes the window; one poll over the open session halfway
     assert box.calls == ["fresh", "quick", "fresh"], box.calls
 
 
+def test_a_short_window_is_opened_and_closed_by_new_sessions_with_no_poll_between() -> None:
+    box = Box()
+    res = gate(box.probe(), BEFORE, timeout=5, hold=1.0, interval=0.1, short=1.0)
+    assert res.problems == [] and res.held >= 1.0
+    assert box.calls == ["fresh", "fresh"], box.calls
+
+
+def test_a_flap_inside_a_short_window_is_still_caught_by_the_closing_poll() -> None:
+    box = Box(flap_at=0.4)
+    res = gate(box.probe(), BEFORE, timeout=5, hold=1.0, interval=0.1, short=1.0)
+    assert res.problems and "went down and came back" in res.problems[0], res.problems
+    assert box.calls == ["fresh", "fresh"], box.calls
+
+
 def test_a_flap_just_before_the_closing_poll_is_caught_by_that_new_session() -> None:
     box = Box(flap_at=1.8)
-    res = gate(box.probe(), BEFORE, timeout=5, hold=2.0, interval=0.1)
+    res = gate(box.probe(), BEFORE, timeout=5, hold=2.0, interval=0.1, short=0.5)
     assert res.problems and "went down and came back" in res.problems[0]
     assert box.calls[-1] == "fresh"
 
 
 def test_without_counters_the_polls_in_between_stay_one_an_interval() -> None:
     counted, blind = Box(), Box(counters=False)
-    gate(counted.probe(), BEFORE, timeout=5, hold=1.0, interval=0.1)
-    gate(blind.probe(), BEFORE, timeout=5, hold=1.0, interval=0.1)
+    gate(counted.probe(), BEFORE, timeout=5, hold=1.0, interval=0.1, short=0.5)
+    gate(blind.probe(), BEFORE, timeout=5, hold=1.0, interval=0.1, short=0.5)
     assert len(blind.calls) >= 8 > 6 >= len(counted.calls), (blind.calls, counted.calls)
 
 
 def test_a_broken_open_session_is_judged_by_a_new_one() -> None:
     box = Box(lose_quick_at=0.6)  # the device is fine; only the deploy's own session broke
-    res = gate(box.probe(), BEFORE, timeout=5, hold=1.5, interval=0.1)
+    res = gate(box.probe(), BEFORE, timeout=5, hold=1.5, interval=0.1, short=0.5)
     assert res.problems == [] and box.calls.count("fresh") > 2
 
     class Gone(Box):
@@ -88,14 +102,14 @@ def test_a_broken_open_session_is_judged_by_a_new_one() -> None:
             return super().look(how)
 
     gone = Gone()
-    res = gate(gone.probe(), BEFORE, timeout=5, hold=1.5, interval=0.1)
+    res = gate(gone.probe(), BEFORE, timeout=5, hold=1.5, interval=0.1, short=0.5)
     assert re.fullmatch(r"management unreachable after 1 s healthy", res.problems[0]), res.problems
     assert gone.calls[-2:] == ["quick", "fresh"]  # failed only once a new session failed too
 
 
 def test_without_an_open_session_every_poll_is_a_new_one() -> None:
     box = Box()
-    res = gate(Probe(lambda: box.look("fresh")), BEFORE, timeout=5, hold=1.0, interval=0.1)
+    res = gate(Probe(lambda: box.look("fresh")), BEFORE, timeout=5, hold=1.0, interval=0.1, short=0.5)
     assert res.problems == [] and set(box.calls) == {"fresh"}
 
 
