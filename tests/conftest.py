@@ -1,11 +1,17 @@
-"""Suite-wide: the tests never read or write the user's plan cache (countynet.plancache)."""
+"""Suite-wide: the tests never read or write the user's plan cache (countynet.plancache); tests/ is on
+sys.path so test modules import shared helpers (labkit) by name, whatever pytest's import mode."""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -16,16 +16,6 @@ MINI = ROOT / "tests" / "fixtures" / "mini"
 OVERLAP = "overlaps an address already on this host"
 
 
-def lab_unavailable() -> str | None:
-    from countynet.lab import unavailable_reason
-
-    return unavailable_reason()
-
-
-LAB_REASON = lab_unavailable()
-needs_lab = pytest.mark.skipif(LAB_REASON is not None, reason=f"virtual lab unavailable: {LAB_REASON}")
-
-
 def shipped_inventory() -> Path:
     """The shipped inventory, or the mini fixture while inventory/towns is still empty."""
     towns = ROOT / "inventory" / "towns"

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from cn_ansible_helpers import MINI, inventory_source, lab_dir, load_tree, needs_lab, run
+from cn_ansible_helpers import MINI, inventory_source, lab_dir, load_tree, run
+from labkit import needs_lab
 
 pytestmark = [pytest.mark.lab, needs_lab]
 

@@ -6,7 +6,8 @@ import os
 import shutil
 
 import pytest
-from cn_ansible_helpers import ROOT, lab_dir, lab_down, needs_lab, run
+from cn_ansible_helpers import ROOT, lab_dir, lab_down, run
+from labkit import needs_lab
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow, needs_lab]
 

@@ -19,11 +19,11 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
 import pytest
+from labkit import free_mgmt_net
 
 from countynet.starter import init_repository
 
@@ -98,16 +98,6 @@ class Setup:
         return Job(int((art / "rc").read_text()), (art / "status").read_text(), seconds, results, pr.stdout)
 
 
-def _free_mgmt_net(wanted: str) -> str:
-    from countynet.lab.build import _host_networks
-
-    used = _host_networks()
-    for cand in [wanted, *(f"172.28.{n}.0/24" for n in range(230, 250))]:
-        if not any(IPv4Network(cand).overlaps(u) for u in used):
-            return cand
-    raise RuntimeError("no free management subnet")
-
-
 def _sync_inventory(s: Setup, lab_inventory: Path) -> dict[str, Any]:
     """What an AWX inventory update from the project source gives a job: a script printing the export."""
     r = subprocess.run(["ansible-inventory", "-i", str(s.project / "hosts.countynet.yml"), "--list", "--export"],
@@ -129,8 +119,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     s = Setup(base, base / "pdd", f"cnrun{os.getpid()}", base / "shared-state")
     init_repository(s.project)
     town = s.project / "inventory" / "towns" / "ruiru.yml"
-    text = town.read_text()
-    town.write_text(text.replace("management: 172.28.99.0/24", f"management: {_free_mgmt_net('172.28.99.0/24')}"))
+    net = free_mgmt_net("172.28.99.0/24", start=230)
+    town.write_text(town.read_text().replace("management: 172.28.99.0/24", f"management: {net}"))
     assert s.cli("allocate").returncode == 0
     (s.pdd / "env").mkdir()
     # the job's environment and extra vars as AWX gives them: the shared state path, the workflow's ids
@@ -198,7 +188,7 @@ def test_runner_deploy_and_verify_match_the_cli(setup: Setup, record_property: p
     assert (res.rc, res.status) == (0, "successful"), res.stdout[-4000:]
     assert all(r["resumed"] and not r["changed"] for r in res.results.values()) and len(res.results) == 7
     after = [json.loads(ln) for ln in (s.state / "runs" / f"awx-wf{WF}" / "journal.jsonl").read_text().splitlines()]
-    new = after[len(journal):]
+    new = after[len(journal) :]
     # the resumed run may look at a device again (the engine re-checks finished commits on resume), but
     # commits nothing: no commit step, and any new device record says it was done before
     assert not [r for r in new if r["event"] == "step" and r.get("step") in ("committing", "committed", "gated")]

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MiniLab, needs_lab
+from labkit import MiniLab, needs_lab
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow, needs_lab]
 SITES = {"rru-hospital", "rru-police", "rru-school", "rru-subcounty"}

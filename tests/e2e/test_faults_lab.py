@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MiniLab, needs_lab
+from labkit import MiniLab, needs_lab
 
 pytestmark = [pytest.mark.lab, needs_lab]
 ROUTERS = ["rru-bs1", "rru-bs2", "rru-hospital", "rru-hub", "rru-police", "rru-school", "rru-subcounty"]

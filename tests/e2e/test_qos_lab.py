@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MiniLab, copy_mini, free_mgmt_net, needs_lab
+from labkit import MiniLab, copy_mini, free_mgmt_net, mini_lab_up, needs_lab, relock
 
 from countynet.render.environment import TEMPLATES
 
@@ -54,11 +54,6 @@ print(json.dumps(out))
 
 def qos_inventory(dst: Path, mgmt: str) -> Path:
     """mini + a treasury beside the school on rru-bs2/s1, the school using eCitizen, rru-bb1 at MCS2."""
-    from countynet.allocate.allocator import allocate
-    from countynet.allocate.lockfile import write_lock
-    from countynet.inventory.loader import load
-    from countynet.inventory.topology import build
-
     copy_mini(dst, mgmt)
     town = dst / "towns" / "ruiru.yml"
     text = town.read_text()
@@ -74,39 +69,22 @@ def qos_inventory(dst: Path, mgmt: str) -> Path:
         "    location: {lat: -1.0960, lon: 36.9930, elevation_m: 1565}\n    connect: {sector: rru-bs2/s1}\n"
     )
     town.write_text(text)
-    inv = load(dst).inventory
-    assert inv is not None
-    write_lock(dst, allocate(inv, build(inv)).to_lock())
-    return dst
+    return relock(dst)
 
 
 @pytest.fixture(scope="module")
 def qos_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MiniLab]:
-    from countynet.lab import cleanup_stale, lab_down, lab_up
-    from countynet.lab.from_inventory import spec_from_model
+    from countynet.lab import cleanup_stale
     from countynet.model import load_model
 
     cleanup_stale()
     base = tmp_path_factory.mktemp("qos")
-    inv_dir = qos_inventory(base / "inventory", free_mgmt_net())
-    state = base / "state"
-    old_state = os.environ.get("COUNTYNET_STATE")
-    os.environ["COUNTYNET_STATE"] = str(state)
-    name = f"qos{os.getpid()}"
-    model = load_model(inv_dir)
-    assert round(model.radio.links["ptp:rru-bb1"].capacity_mbps, 1) == HOP_MBIT
-    spec = spec_from_model(model, model.select(), name)
-    try:
-        lab = lab_up(spec, progress=False, persistent=False)
+    inv_dir = qos_inventory(base / "inventory", free_mgmt_net(start=150))
+    assert round(load_model(inv_dir).radio.links["ptp:rru-bb1"].capacity_mbps, 1) == HOP_MBIT
+    with mini_lab_up(inv_dir, f"qos{os.getpid()}", base / "state") as m:
         for addr, _port in (CRITICAL, BEST_EFFORT):
-            lab.exec(POP, ["ip", "addr", "add", f"{addr}/32", "dev", "lo"], check=True)
-        yield MiniLab(inv_dir, name, lab, state)
-    finally:
-        lab_down(name)
-        if old_state is None:
-            os.environ.pop("COUNTYNET_STATE", None)
-        else:
-            os.environ["COUNTYNET_STATE"] = old_state
+            m.lab.exec(POP, ["ip", "addr", "add", f"{addr}/32", "dev", "lo"], check=True)
+        yield m
 
 
 def deploy(m: MiniLab) -> dict[str, Any]:

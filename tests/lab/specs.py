@@ -7,19 +7,24 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from countynet.lab.spec import HostNode, LabSpec, Link, PopNode, RouterNode, Segment, Shaping
 
 
-def small_spec(name: str, mgmt_net: str = "172.28.90") -> LabSpec:
+def small_spec(name: str, mgmt_net: str = "172.28.90.0/24") -> LabSpec:
     """3 routers in a chain (r1-r2 20 Mbit/s, r2-r3 5 % loss), a sector on r3 with stations s1, s2,
-    a PoP behind r1, a host behind s1."""
+    a PoP behind r1, a host behind s1; management on mgmt_net (gateway .1, routers .11-.13, .21, .22)."""
     ip = IPv4Interface
+    net = IPv4Network(mgmt_net)
+
+    def mgmt(host: int) -> IPv4Interface:
+        return ip(f"{net[host]}/{net.prefixlen}")
+
     return LabSpec(
         name=name,
-        mgmt_gateways=[ip(f"{mgmt_net}.1/24")],
+        mgmt_gateways=[mgmt(1)],
         nodes=[
-            RouterNode("r1", ip(f"{mgmt_net}.11/24"), "ios"),
-            RouterNode("r2", ip(f"{mgmt_net}.12/24"), "routeros"),
-            RouterNode("r3", ip(f"{mgmt_net}.13/24"), "routeros"),
-            RouterNode("s1", ip(f"{mgmt_net}.21/24"), "routeros"),
-            RouterNode("s2", ip(f"{mgmt_net}.22/24"), None),
+            RouterNode("r1", mgmt(11), "ios"),
+            RouterNode("r2", mgmt(12), "routeros"),
+            RouterNode("r3", mgmt(13), "routeros"),
+            RouterNode("s1", mgmt(21), "routeros"),
+            RouterNode("s2", mgmt(22), None),
             PopNode(
                 "pop",
                 asn=65000,

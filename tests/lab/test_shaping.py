@@ -8,7 +8,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import needs_lab
+from labkit import needs_lab
 
 from countynet.lab import Lab
 

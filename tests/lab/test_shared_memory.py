@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import free_mgmt_net, needs_lab, run_lab_name
+from labkit import free_mgmt_net, needs_lab, run_lab_name
 from specs import chain_spec
 
 from countynet.lab import lab_down, lab_up, share
@@ -34,7 +34,7 @@ def _mergeable(pid: int) -> bool:
 def test_shared_lab_marks_every_node_process_mergeable_and_down_stops_ksmd() -> None:
     name = run_lab_name("share")
     try:
-        lab = lab_up(chain_spec(name, 3, f"{free_mgmt_net()}.0/24"), progress=False, persistent=False,
+        lab = lab_up(chain_spec(name, 3, free_mgmt_net()), progress=False, persistent=False,
                      shared_memory=True)  # fmt: skip
         assert lab.state.data["shared_memory"] is True
         procs = _node_procs(lab)
@@ -54,7 +54,7 @@ def test_shared_lab_marks_every_node_process_mergeable_and_down_stops_ksmd() -> 
 def test_small_lab_runs_separate_copies() -> None:
     name = run_lab_name("noshare")
     try:
-        lab = lab_up(chain_spec(name, 2, f"{free_mgmt_net()}.0/24"), progress=False, persistent=False)
+        lab = lab_up(chain_spec(name, 2, free_mgmt_net()), progress=False, persistent=False)
         assert lab.state.data["shared_memory"] is False
         assert not any(_mergeable(pid) for pid in _node_procs(lab))
     finally:

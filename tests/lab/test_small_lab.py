@@ -10,7 +10,7 @@ from ipaddress import IPv4Interface
 import paramiko
 import pytest
 import yaml
-from conftest import needs_lab
+from labkit import needs_lab
 
 from countynet.lab import Lab, lab_status
 

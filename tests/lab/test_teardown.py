@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import free_mgmt_net, needs_lab, run_lab_name
+from labkit import free_mgmt_net, needs_lab, run_lab_name
 
 from countynet.lab import lab_down, lab_up
 from countynet.lab.state import lab_tag, netns_name, state_root
@@ -74,7 +74,7 @@ lab_up(chain_spec({name!r}, 16, {mgmt!r}), parallel=1, progress=False, persisten
 def test_down_after_lab_up_was_sigkilled(kill_after_nodes: int) -> None:
     """-1: while namespaces are being created; 0: right after; 3: with 3 nodes started."""
     name = run_lab_name(f"kill{kill_after_nodes + 1}")
-    mgmt = f"{free_mgmt_net()}.0/24"
+    mgmt = free_mgmt_net()
     state = state_root() / name / "state.json"
     code = UP_SCRIPT.format(here=str(HERE), name=name, mgmt=mgmt)
     proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
@@ -116,7 +116,7 @@ def test_cleanup_stale_removes_labs_of_dead_owners() -> None:
     name = run_lab_name("stale")
     code = (
         f"import sys; sys.path.insert(0, {str(HERE)!r}); from specs import chain_spec; "
-        f"from countynet.lab import lab_up; lab_up(chain_spec({name!r}, 2, '{free_mgmt_net()}.0/24'), "
+        f"from countynet.lab import lab_up; lab_up(chain_spec({name!r}, 2, '{free_mgmt_net()}'), "
         "progress=False, persistent=False)"
     )
     try:

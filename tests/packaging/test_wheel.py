@@ -15,10 +15,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
+from labkit import free_mgmt_net, needs_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -86,20 +86,11 @@ def project(venv: Venv) -> Path:
     venv.project.mkdir(exist_ok=True)
     _ok(venv.countynet("init", str(venv.project)))
     town = venv.project / "inventory" / "towns" / "ruiru.yml"
-    net = _free_mgmt_net(re.search(r"^management: (\S+)", town.read_text(), re.M).group(1))  # type: ignore[union-attr]
+    wanted = re.search(r"^management: (\S+)", town.read_text(), re.M).group(1)  # type: ignore[union-attr]
+    net = free_mgmt_net(wanted, start=200)
     town.write_text(re.sub(r"^management: \S+", f"management: {net}", town.read_text(), flags=re.M))
     _ok(venv.countynet("allocate"))
     return venv.project
-
-
-def _free_mgmt_net(wanted: str) -> str:
-    from countynet.lab.build import _host_networks
-
-    used = _host_networks()
-    for cand in [wanted, *(f"172.28.{n}.0/24" for n in range(200, 250))]:
-        if not any(IPv4Network(cand).overlaps(u) for u in used):
-            return cand
-    raise RuntimeError("no free management subnet")
 
 
 def test_init_refuses_to_overwrite_and_backs_up(venv: Venv, project: Path) -> None:
@@ -137,12 +128,6 @@ def test_validate_render_and_ansible_from_the_installed_package(venv: Venv, proj
     assert "10.1.2.3 255.255.255.0" in r
 
 
-def _lab_reason() -> str | None:
-    from countynet.lab import unavailable_reason
-
-    return unavailable_reason()
-
-
 @pytest.fixture
 def lab_name(venv: Venv, project: Path) -> Iterator[str]:
     name = f"cnwhl{os.getpid()}"
@@ -153,7 +138,7 @@ def lab_name(venv: Venv, project: Path) -> Iterator[str]:
 
 
 @pytest.mark.lab
-@pytest.mark.skipif(_lab_reason() is not None, reason=f"virtual lab unavailable: {_lab_reason()}")
+@needs_lab
 def test_one_town_lab_rollout_from_the_installed_package(venv: Venv, project: Path, lab_name: str) -> None:
     r = venv.countynet("rollout", "--target", "lab", "--lab-name", lab_name, "--json", timeout=1500)
     assert r.returncode == 0, (r.stdout[-4000:], r.stderr[-4000:])

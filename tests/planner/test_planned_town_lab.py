@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
+from labkit import free_mgmt_net, needs_lab
 from planner_helpers import SECRETS
 from test_plan_town import allocate_lock
 from typer.testing import CliRunner
@@ -16,25 +16,7 @@ from typer.testing import CliRunner
 from countynet.cli.main import app
 from countynet.planner.town import plan_town
 
-
-def _lab_reason() -> str | None:
-    from countynet.lab import unavailable_reason
-
-    return unavailable_reason()
-
-
-REASON = _lab_reason()
-pytestmark = [pytest.mark.lab, pytest.mark.slow, pytest.mark.skipif(REASON is not None, reason=f"no lab: {REASON}")]
-
-
-def free_mgmt_net(start: int = 160) -> str:
-    from countynet.lab.build import _host_networks
-
-    used = _host_networks()
-    for third in range(start, 250):
-        if not any(IPv4Network(f"172.28.{third}.0/24").overlaps(u) for u in used):
-            return f"172.28.{third}.0/24"
-    raise RuntimeError("no free management subnet")
+pytestmark = [pytest.mark.lab, pytest.mark.slow, needs_lab]
 
 
 def test_planned_town_rolls_out_and_every_site_verifies(
@@ -47,7 +29,7 @@ def test_planned_town_rolls_out_and_every_site_verifies(
     monkeypatch.setenv("COUNTYNET_STATE", str(tmp_path / "state"))
     case = case_factory("kitui", 15, 1)
     stub = case.file.read_text()
-    case.file.write_text(stub + f"management: {free_mgmt_net()}\n")
+    case.file.write_text(stub + f"management: {free_mgmt_net(start=160)}\n")
     res = plan_town(case.inv, "kitui", case.sites)
     assert res.findings == [] and res.stats.sites == 15
     allocate_lock(case.inv)
