@@ -203,7 +203,7 @@ def main() -> int:
     ap.add_argument("--all", action="store_true", help="every shipped device (the README's rollout)")
     ap.add_argument("--inventory", default="inventory")
     ap.add_argument("--lab-name", default="speed-prof")
-    ap.add_argument("--workers", type=int, default=10)
+    ap.add_argument("--workers", type=int, default=0, help="devices deployed at once (0: as the CLI, scaled with the machine)")
     ap.add_argument("--keep", action="store_true", help="leave the lab up afterwards")
     ap.add_argument("--label", default="", help="a note stored with the figures (what changed)")
     ap.add_argument("-q", "--quiet", action="store_true")

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -71,7 +72,9 @@ def verify(
         report = VerifyReport(checks, time.monotonic() - start, attempts)
         converging = [c for c in report.failed if c.kind not in JUDGED_ONCE]
         if progress:
-            progress(f"attempt {attempts}: {len(converging)} of {len(checks)} checks not converged")
+            kinds = Counter(c.kind for c in converging).most_common()
+            what = f" ({', '.join(f'{k} {n}' for k, n in kinds)})" if kinds else ""
+            progress(f"attempt {attempts}: {len(converging)} of {len(checks)} checks not converged{what}")
         if not converging or time.monotonic() - start >= wait:
             return _judge_settled(report, sites, by_site, lab, attempts, converging)
         todo_devices = [d for d in devices if _unsettled(by_device.get(d.device, []))]
