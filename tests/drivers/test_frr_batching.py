@@ -92,3 +92,31 @@ def test_get_many_answers_as_the_getters_and_cli_do_in_one_round_trip(frr: tuple
     assert many["show ip route summary"].splitlines()[0] == alone_cli["show ip route summary"].splitlines()[0]
     with pytest.raises(CommandErrorException, match=r"^'show bogus': % Unknown command: show bogus$"):
         conn.get_many(["get_interfaces"], ["show bogus"])
+
+
+def test_get_many_gives_the_running_config_as_get_config_does(frr: tuple[Device, FRRDriver]) -> None:
+    _dev, conn = frr
+    alone = conn.get_config(retrieve="running")
+    sent = counting(conn)
+    many = conn.get_many(["get_bgp_neighbors", "get_interfaces", "get_config"], ["show ip route json"])
+    assert len(sent) == 1
+    assert many["get_config"] == {"running": alone["running"], "startup": "", "candidate": ""}
+    assert "hostname r1" in many["get_config"]["running"] and many["show ip route json"].startswith("{")
+
+
+def test_a_candidate_is_staged_and_checked_in_one_round_trip_and_commits_clean_up(
+    frr: tuple[Device, FRRDriver],
+) -> None:
+    dev, conn = frr
+    sent = counting(conn)
+    conn.load_replace_candidate(config=dev.changed)
+    assert len(sent) == 1
+    assert conn.compare_config()
+    state = conn.state_dir
+    conn.commit_config()
+    sent.clear()
+    conn.discard_config()
+    conn.close()  # nothing staged is left, so neither needs a round trip
+    assert sent == []
+    left = dev.extra["lab"].exec(dev.extra["node"], ["sh", "-c", f"ls {state}"]).stdout.split()
+    assert not [f for f in left if f.startswith("candidate.")], left
