@@ -4,7 +4,7 @@ Usage (root, under the heavy-work lock):
     flock /tmp/cn-heavy.lock python benchmarks/deploy_steps.py [--site mwg-tsc-office]
 
 Brings up the lab for one site's path to its hub (bare routers), then deploys the site's router
-through the FRR driver one step at a time (open, backup, health snapshot, load + syntax check,
+through the FRR driver one step at a time (open, backup with the first health snapshot, load + syntax check,
 compare, commit with revert timer, one gate poll over a new session and one over the open
 session, the whole health gate as the deploy runs it, confirm), then commits once more and runs
 the old gate (a new session every second) over the same hold as a same-run baseline. Prints each
@@ -35,7 +35,7 @@ from countynet.lab.state import netns_inode
 from countynet.model import open_model
 from countynet.platforms import platform_of
 from nornir_tasks import health
-from nornir_tasks.health import snapshot
+from nornir_tasks.health import config_and_snapshot
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
 from rollout_profile import sample
@@ -74,9 +74,8 @@ def main() -> int:
         platform = platform_of(host)
         step("open (SSH login)", lambda: host.get_connection("napalm", nr.config))
         conn = state["open (SSH login)"]
-        step("backup: get_config", lambda: conn.get_config(retrieve="running"))
-        step("health snapshot before", lambda: snapshot(conn, prefixes, platform))
-        before = state["health snapshot before"]
+        step("backup + health snapshot before", lambda: config_and_snapshot(conn, prefixes, platform))
+        before = state["backup + health snapshot before"][1]
         step("load candidate + syntax check", lambda: conn.load_replace_candidate(config=payload[args.site]))
         step("compare (frr-reload --test)", conn.compare_config)
         step("commit (reload, converge check, timer)", lambda: conn.commit_config(revert_in=120))

@@ -7,6 +7,10 @@ frr-reload must read the device's own /etc/frr and running daemons. frr-reload i
 so the commit script keeps the previous running config and reloads it if anything fails.
 Commit-confirm (`revert_in`) is a detached timer process on the device that restores the
 previous config unless confirmed, so it works even if the controller dies.
+frr-reload runs vtysh through a small shim (its own `--bindir` option, frr_scripts.VTYSH_SHIM):
+a candidate already marked (`vtysh -m`) is not marked again, and frr-reload's own `write` is left
+to the commit script, which keeps the previous frr.conf until the change is confirmed. A restore
+(rollback, a failed apply, the timer) runs frr-reload as shipped.
 
 optional_args: port (22), key_file, known_hosts, ssh_strict (True: unknown host keys are
 refused, unlike netmiko's default), allow_agent (False), sudo (False: prefix device commands
