@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -11,7 +12,7 @@ from countynet.platforms import platform_of
 
 
 def collect_state(task: Task, prefixes: list[str]) -> Result:
-    conn = task.host.get_connection("napalm", task.nornir.config)
+    conn = _session(task)
     collect = platform_of(task.host).collect
     commands = collect.commands
     table_cmd = collect.routes_json
@@ -29,6 +30,23 @@ def collect_state(task: Task, prefixes: list[str]) -> Result:
         except Exception:
             routes[prefix] = False
     return Result(task.host, result={"outputs": outputs, "routes": routes})
+
+
+def _session(task: Task) -> Any:
+    """The device's session: the one an earlier pass kept open if it is still alive, else a new one
+    (a session that died between passes must not read as the device being unreachable)."""
+    kept = "napalm" in task.host.connections
+    conn = task.host.get_connection("napalm", task.nornir.config)
+    if kept:
+        try:
+            alive = bool(conn.is_alive().get("is_alive", True))
+        except Exception:
+            alive = False
+        if not alive:
+            with contextlib.suppress(Exception):
+                task.host.close_connection("napalm")
+            conn = task.host.get_connection("napalm", task.nornir.config)
+    return conn
 
 
 def radio_outputs(task: Task, commands: dict[str, list[str]]) -> Result:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -49,6 +50,25 @@ def verify(
     (sessions, adjacencies, routes, interfaces, reachability all pass), and only at the devices
     and sites still short of it; loss/latency are judged once, over PROBES probes, in the pass
     where a site converged (or the last one), never retried until a lucky sample passes."""
+    try:
+        return _passes(nr, devices, sites, lab, wait, progress)
+    finally:  # sessions kept open for a later pass end with the run
+        hosts = nr.inventory.hosts if nr is not None else {}
+        for d in devices:
+            host = hosts.get(d.device)
+            if host is not None:
+                with contextlib.suppress(Exception):
+                    host.close_connections()
+
+
+def _passes(
+    nr: Nornir,
+    devices: list[DeviceExpect],
+    sites: list[SiteExpect],
+    lab: Any,
+    wait: float,
+    progress: Callable[[str], None] | None,
+) -> VerifyReport:
     start = time.monotonic()
     attempts = 0
     by_device: dict[str, list[Check]] = {}
@@ -124,13 +144,16 @@ def _device_checks(nr: Nornir, devices: list[DeviceExpect]) -> list[Check]:
     for name, exp in sorted(wanted.items()):
         multi = agg.get(name)
         data = multi[0].result if multi is not None and len(multi) and isinstance(multi[0].result, dict) else None
+        host = subset.inventory.hosts[name]
         if data is None:
             err = str(multi[0].exception) if multi is not None and len(multi) and multi[0].exception else "no answer"
             checks.append(Check(exp.town, name, "reachable", "management", "error", err.strip().splitlines()[-1][:200]))
+            host.close_connections()  # a session that failed is not asked again: the next pass logs in anew
             continue
-        platform = platform_of(subset.inventory.hosts[name])
-        checks += evaluate_device(exp, platform, data["outputs"], data["routes"])
-        subset.inventory.hosts[name].close_connections()
+        mine = evaluate_device(exp, platform_of(host), data["outputs"], data["routes"])
+        checks += mine
+        if not _unsettled(mine):  # a device still converging keeps its session for the next pass
+            host.close_connections()
     return checks
 
 
