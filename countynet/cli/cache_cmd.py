@@ -1,4 +1,4 @@
-"""`countynet cache info|clear`: the plan cache of per-town results (countynet.plancache)."""
+"""`countynet cache info|prune|clear`: the plan cache of per-town results (countynet.plancache)."""
 
 from __future__ import annotations
 
@@ -23,15 +23,41 @@ def info(json_out: bool = typer.Option(False, "--json", help="Machine-readable o
       countynet cache info
       COUNTYNET_CACHE_DIR=/tmp/cn-cache countynet cache info --json
     """
-    from countynet.plancache import store
+    from countynet.plancache import prune, store
 
     folder, entries, size = store.stats()
+    cap = prune.max_bytes()
     if want_json(json_out):
-        print_json({"folder": str(folder), "entries": entries, "bytes": size, "enabled": store.enabled()})
+        print_json(
+            {"folder": str(folder), "entries": entries, "bytes": size, "max_bytes": cap, "enabled": store.enabled()}
+        )
     else:
         state = "on" if store.enabled() else "off (--no-cache or COUNTYNET_NO_CACHE)"
-        summary(f"plan cache {folder}: {entries} entries, {size / 1e6:.1f} MB; {state}")
+        summary(f"plan cache {folder}: {entries} entries, {_mib(size)} of {_mib(cap)} ({prune.MAX_ENV}); {state}")
     return OK
+
+
+@cache_app.command("prune")
+@guarded
+def prune_cmd(
+    max_mb: int | None = typer.Option(None, "--max-mb", min=0, help="Prune down to this many MiB (default: the cap)."),
+) -> int:
+    """Remove the least recently used entries until the cache is within its cap (runs do this themselves).
+
+    Examples:
+      countynet cache prune
+      countynet cache prune --max-mb 100
+    """
+    from countynet.plancache import prune, store
+
+    target = prune.max_bytes() if max_mb is None else max_mb * prune.MIB
+    removed, freed, left = store.prune_now(target)
+    summary(f"removed {removed} entries ({_mib(freed)}) from {store.stats()[0]}; {_mib(left)} left of {_mib(target)}")
+    return OK
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 @cache_app.command("clear")
