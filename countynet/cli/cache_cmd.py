@@ -27,12 +27,16 @@ def info(json_out: bool = typer.Option(False, "--json", help="Machine-readable o
 
     folder, entries, size = store.stats()
     cap = prune.max_bytes()
+    unsafe = store.untrusted_reason(folder)
     if want_json(json_out):
         print_json(
-            {"folder": str(folder), "entries": entries, "bytes": size, "max_bytes": cap, "enabled": store.enabled()}
-        )
+            {"folder": str(folder), "entries": entries, "bytes": size, "max_bytes": cap,
+             "enabled": store.enabled() and not unsafe, "untrusted": unsafe}
+        )  # fmt: skip
     else:
         state = "on" if store.enabled() else "off (--no-cache or COUNTYNET_NO_CACHE)"
+        if unsafe:
+            state = f"not used: the folder {unsafe} (chmod go-w {folder}, or set {store.CACHE_ENV})"
         summary(f"plan cache {folder}: {entries} entries, {_mib(size)} of {_mib(cap)} ({prune.MAX_ENV}); {state}")
     return OK
 

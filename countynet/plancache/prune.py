@@ -3,10 +3,10 @@
 Every distinct town-file content adds entries, so without a cap the folder only grows. A read
 marks an entry used by setting its mtime (at most once an hour per entry, see store.read); when
 a write takes the folder past the cap, the oldest entries are removed until it is back under
-LOW_WATER of the cap, so the next few writes do not prune again. The folder is measured once per
-process (on its first write) and the figure kept up to date from the entries it writes; other
-processes writing at the same time only make that figure low, and the next process measures
-again.
+LOW_WATER of the cap, so the next few writes do not prune again. The folder's size is estimated
+once per process (on its first write, from a few of its shards) and the figure kept up to date
+from the entries it writes; only when it says the cap is passed is every entry measured. Other
+processes writing at the same time only make that figure low; the next process estimates again.
 
 Other processes may read, write or prune the same folder at any moment: a file that vanishes
 while it is being measured or removed is simply skipped.
@@ -27,6 +27,8 @@ DEFAULT_MAX_MB = 512
 LOW_WATER = 0.8  # an automatic prune leaves the folder at 80 % of the cap
 STALE_TMP_S = 3600.0  # a temporary file this old was left by a process that died mid-write
 MIB = 1024 * 1024
+SHARDS = 256  # entries sit in root/<first two hex digits of the key>/
+SAMPLE = 8  # shards measured to estimate the folder's size
 
 
 @dataclass(frozen=True)
@@ -49,18 +51,20 @@ def max_bytes() -> int:
     return int(text) * MIB
 
 
-def scan(root: Path) -> tuple[list[Entry], list[Path]]:
-    """(entries, stale temporary files) under root; anything that vanishes meanwhile is skipped."""
+def scan(root: Path, shards: list[str] | None = None) -> tuple[list[Entry], list[Path]]:
+    """(entries, stale temporary files) under root, or under some of its shards; anything that
+    vanishes meanwhile is skipped."""
     entries: list[Entry] = []
     stale: list[Path] = []
+    if shards is None:
+        try:
+            shards = [d.name for d in os.scandir(root) if d.is_dir(follow_symlinks=False)]
+        except OSError:
+            return entries, stale
     now = time.time()
-    try:
-        shards = [d for d in os.scandir(root) if d.is_dir(follow_symlinks=False)]
-    except OSError:
-        return entries, stale
     for shard in shards:
         try:
-            files = list(os.scandir(shard.path))
+            files = list(os.scandir(root / shard))
         except OSError:
             continue
         for f in files:
@@ -76,17 +80,31 @@ def scan(root: Path) -> tuple[list[Entry], list[Path]]:
     return entries, stale
 
 
-def prune(root: Path, target: int) -> tuple[int, int, int]:
-    """Remove the least recently used entries until at most `target` bytes remain.
+def estimate(root: Path, shard: str) -> int:
+    """The folder's size from SAMPLE of its 256 shards (keys are hashes, spread evenly over them).
 
-    Returns (entries removed, bytes freed, bytes left). Stale temporary files go too.
+    A few milliseconds where measuring all of a full folder (tens of thousands of entries) takes
+    most of a second. With a few thousand entries it is within about a fifth, so the cap is a soft
+    one: an estimate past it only makes prune measure properly, one short of it leaves the prune
+    to a later run.
     """
+    first = int(shard, 16)
+    names = [f"{(first + k) % SHARDS:02x}" for k in range(SAMPLE)]
+    return sum(e.size for e in scan(root, names)[0]) * (SHARDS // SAMPLE)
+
+
+def prune(root: Path, target: int, over: int = 0) -> tuple[int, int, int]:
+    """Remove the least recently used entries until at most `target` bytes remain (nothing when
+    the folder holds no more than `over` bytes). Returns (entries removed, bytes freed, bytes left).
+    Stale temporary files go too."""
     entries, stale = scan(root)
     for tmp in stale:
         with contextlib.suppress(OSError):
             tmp.unlink()
     left = sum(e.size for e in entries)
     removed = freed = 0
+    if left <= over:
+        return removed, freed, left
     for entry in sorted(entries, key=lambda e: e.used):
         if left <= target:
             break
@@ -107,13 +125,14 @@ class Budget:
         self.root: Path | None = None
         self.used = 0
 
-    def wrote(self, root: Path, size: int) -> None:
-        """Account a written entry; prune to LOW_WATER when the folder is past the cap."""
+    def wrote(self, path: Path, size: int) -> None:
+        """Account an entry just written at root/shard/name; past the cap, prune to LOW_WATER of it."""
         cap = max_bytes()
-        if self.root != root:  # first write of this process (or the folder changed): measure it
+        root = path.parent.parent
+        if self.root != root:  # first write of this process (or the folder changed): estimate it
             self.root = root
-            self.used = sum(e.size for e in scan(root)[0])
+            self.used = estimate(root, path.parent.name)
         else:
             self.used += size
         if self.used > cap:
-            self.used = prune(root, int(cap * LOW_WATER))[2]
+            self.used = prune(root, int(cap * LOW_WATER), over=cap)[2]

@@ -58,7 +58,7 @@ def _path(kind: str, key: str) -> Path:
     return cache_dir() / "towns" / key[:2] / f"{key}.{kind}"
 
 
-def _untrusted_reason(folder: Path) -> str:
+def untrusted_reason(folder: Path) -> str:
     """Why the entries folder is not this user's alone ('' when it is, or is not there yet)."""
     try:
         st = os.stat(folder)
@@ -79,7 +79,7 @@ def _trusted() -> bool:
     """
     global _warned
     folder = cache_dir() / "towns"
-    reason = _untrusted_reason(folder)
+    reason = untrusted_reason(folder)
     if not reason:
         return True
     if not _warned:
@@ -131,7 +131,7 @@ def write(kind: str, key: str, payload: Any) -> bool:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         return False
-    _budget.wrote(cache_dir() / "towns", size)
+    _budget.wrote(path, size)
     return True
 
 

@@ -68,6 +68,25 @@ def test_under_the_cap_nothing_is_removed(cache: Path) -> None:
     assert store.stats()[1] == 5
 
 
+def test_the_size_estimate_a_write_makes_is_close_and_a_full_folder_is_pruned(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    names = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(3000)]
+    for name in names:
+        store.write("findings", name, b"x" * 300)
+    true_size = store.stats()[2]
+    guesses = sorted(prune.estimate(cache, f"{s:02x}") / true_size for s in range(256))
+    assert 0.9 < guesses[128] < 1.1 and guesses[0] > 0.6 and guesses[-1] < 1.4, guesses
+    monkeypatch.setenv(prune.MAX_ENV, "1")
+    monkeypatch.setattr(store, "_budget", prune.Budget())  # the next run: over the cap from its first write
+    store.write("findings", "ff" * 32, b"y" * 300)
+    assert store.stats()[2] <= 0.8 * prune.MIB
+    assert store.read("findings", "ff" * 32) == b"y" * 300
+    assert store.read("findings", names[0]) is None  # the first written, least recently used
+
+
 def test_prune_command_and_info_show_the_cap(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for i, k in enumerate(keys(6)):
         put(k, kib=200, age_days=10 - i)
@@ -128,6 +147,10 @@ def test_an_untrusted_folder_is_not_read_and_says_so_once(cache: Path, capsys: p
         f"{cache}: warning: plan cache not used: the folder can be written by group or others, so its entries "
         f"could come from someone else (run `chmod go-w {cache}` if it is yours, or set COUNTYNET_CACHE_DIR to a "
         "folder of your own; results are the same, only slower)\n"
+    )
+    info = run(["cache", "info"], {**os.environ, "PYTHONPATH": str(ROOT)})
+    assert info.stdout.strip().endswith(
+        f"; not used: the folder can be written by group or others (chmod go-w {cache}, or set COUNTYNET_CACHE_DIR)"
     )
     cache.chmod(0o700)
     assert store.read("findings", name) == b"x" * (100 * KIB)
