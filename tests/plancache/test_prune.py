@@ -135,6 +135,32 @@ def test_a_prune_that_races_another_prune_skips_what_vanished(cache: Path, monke
     assert prune.prune(cache, 0) == (0, 0, 0)
 
 
+WORKER = """
+import random, sys
+from countynet.plancache import store
+rng = random.Random(int(sys.argv[1]))
+keys = [f"{rng.randrange(256):02x}" + "cd" * 31 for _ in range(300)]
+for i, key in enumerate(keys):
+    store.write("findings", key, b"z" * 20000)
+    got = store.read("findings", keys[rng.randrange(i + 1)])
+    assert got is None or got == b"z" * 20000
+print("ok")
+"""
+
+
+def test_processes_sharing_one_folder_past_its_cap_all_finish(cache: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), prune.MAX_ENV: "1"}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WORKER, str(seed)], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for seed in range(3)
+    ]  # fmt: skip
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert (proc.returncode, out.strip(), err) == (0, "ok", "")
+    assert store.stats()[2] <= 2 * prune.MIB  # a soft cap: each process pruned what it saw
+
+
 def test_an_untrusted_folder_is_not_read_and_says_so_once(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name = keys(1)[0]
     put(name)
