@@ -9,6 +9,7 @@ from typing import Any
 from nornir.core.task import Result, Task
 
 from countynet.platforms import platform_of
+from nornir_tasks.health import session_alive
 
 
 def collect_state(task: Task, prefixes: list[str]) -> Result:
@@ -37,15 +38,10 @@ def _session(task: Task) -> Any:
     (a session that died between passes must not read as the device being unreachable)."""
     kept = "napalm" in task.host.connections
     conn = task.host.get_connection("napalm", task.nornir.config)
-    if kept:
-        try:
-            alive = bool(conn.is_alive().get("is_alive", True))
-        except Exception:
-            alive = False
-        if not alive:
-            with contextlib.suppress(Exception):
-                task.host.close_connection("napalm")
-            conn = task.host.get_connection("napalm", task.nornir.config)
+    if kept and not session_alive(conn, unknown=False):
+        with contextlib.suppress(Exception):
+            task.host.close_connection("napalm")
+        conn = task.host.get_connection("napalm", task.nornir.config)
     return conn
 
 

@@ -292,17 +292,17 @@ def probe(host: Any, nornir_config: Any, prefixes: list[str], platform: Platform
             h = snapshot(conn, prefixes, platform)
         except Exception:
             return Health(management=False)
-        return h if _alive(conn) else Health(management=False)  # a dead session is not the device's word
+        return h if session_alive(conn) else Health(management=False)  # a dead session is not the device's word
 
     return Probe(fresh, quick if conn is not None else None)
 
 
-def _alive(conn: Any) -> bool:
-    """False only when the driver says its session is gone (a driver may not tell)."""
+def session_alive(conn: Any, unknown: bool = True) -> bool:
+    """Whether the driver says its session is up; `unknown` when it cannot tell (is_alive fails)."""
     try:
         return bool(conn.is_alive().get("is_alive", True))
     except Exception:
-        return True
+        return unknown
 
 
 def poller(host: Any, nornir_config: Any, prefixes: list[str], platform: Platform | None) -> Poller:

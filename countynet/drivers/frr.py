@@ -182,7 +182,7 @@ class FRRDriver(NetworkDriver):
             CAND=self._snippet_path if merge else self._candidate_path,
             NFT=self._nft_path if nft.strip() else "",
         )
-        if check.rc in (10, 15):
+        if check.rc in (10, 15):  # the state dir, the shim or a candidate file could not be written
             self.discard_config()
             raise exc_type(f"cannot upload candidate: {check.err.strip()}")
         if not check.ok:
@@ -414,14 +414,19 @@ class FRRDriver(NetworkDriver):
                 parse.loads(s.get("links", ""), []), parse.loads(by["show interface json"], {})
             )
         if "get_config" in getters:
-            running = parse.clean_running(by["show running-config"])
-            self._running_seen = (time.monotonic(), running)
+            running = self._seen_running(by["show running-config"])
             out["get_config"] = {"running": running, "startup": "", "candidate": ""}
         for command in commands:
             if by[command].lstrip().startswith("% Unknown command"):
                 raise CommandErrorException(f"{command!r}: {by[command].strip()}")
             out[command] = by[command]
         return out
+
+    def _seen_running(self, shown: str) -> str:
+        """`show running-config` without its banner, kept for compare_config to diff against."""
+        running = parse.clean_running(shown)
+        self._running_seen = (time.monotonic(), running)
+        return running
 
     def _getter(self, name: str) -> Any:
         return self.get_config(retrieve="running") if name == "get_config" else getattr(self, name)()
@@ -483,8 +488,7 @@ class FRRDriver(NetworkDriver):
             raise NotImplementedError("FRR config is text only")
         out = {"running": "", "startup": "", "candidate": ""}
         if retrieve in ("all", "running"):
-            out["running"] = parse.clean_running(self._vtysh("show running-config"))
-            self._running_seen = (time.monotonic(), out["running"])
+            out["running"] = self._seen_running(self._vtysh("show running-config"))
         if retrieve in ("all", "startup"):
             out["startup"] = self._run(f"{self.sudo}cat {shlex.quote(self.frr_conf)}").out
         if retrieve in ("all", "candidate"):

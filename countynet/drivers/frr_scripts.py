@@ -5,7 +5,8 @@ the backup, the apply-or-restore sequence and the commit-confirm timer. All scri
 same environment (SD state dir, RELOAD path to frr-reload.py, CONF the persisted frr.conf) and
 serialise on one flock, so a confirm and a firing timer can never interleave.
 
-Exit codes: 11 busy, 12 commit pending, 13 syntax error, 14 cannot read running config,
+Exit codes: 10 state dir or vtysh shim not writable, 11 busy, 12 commit pending, 13 syntax
+error, 14 cannot read running config, 15 candidate not staged,
 20 apply failed (previous config restored), 21 write failed, 22 restore incomplete,
 30 nothing pending, 31 nothing to roll back to.
 """
